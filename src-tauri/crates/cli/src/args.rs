@@ -1,0 +1,105 @@
+//! The command line, as clap sees it.
+
+use clap::{Parser, Subcommand};
+use tokenkeeper_core::model::TokenKind;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tokenkeeper",
+    version,
+    about = "Keep developer tokens in the OS keyring, see when they expire, fetch them from scripts",
+    after_help = "Tokens are addressed by id or provider/name (for example github/ci-deploy).\n\
+                  TOKENKEEPER_HOME overrides the data folder; TOKENKEEPER_KEYRING_SERVICE the \
+                  keyring service name."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Store a token. The secret is read from stdin, or asked for without echo.
+    Add {
+        /// Name, unique per provider (for example ci-deploy).
+        #[arg(long, short)]
+        name: String,
+        /// Provider id (github, gitlab, npm, …); detected from the token when left out.
+        #[arg(long, short)]
+        provider: Option<String>,
+        /// Token kind; detected when left out.
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<TokenKind>,
+        /// Expiry: RFC 3339, a date (2026-12-31) or a duration (90d, 12h); read from a JWT's
+        /// `exp` when left out.
+        #[arg(long)]
+        expires: Option<String>,
+        /// Comma-separated scopes.
+        #[arg(long, value_delimiter = ',')]
+        scopes: Option<Vec<String>>,
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List stored tokens (metadata only, soonest expiry first).
+    List {
+        #[arg(long, short)]
+        provider: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one token's metadata and event log (never the secret).
+    Show {
+        token: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a token's secret to stdout, for scripts: `$(tokenkeeper get github/ci)`.
+    Get {
+        token: String,
+        /// Do not print a trailing newline.
+        #[arg(short = 'n', long)]
+        no_newline: bool,
+    },
+    /// Copy a token to the clipboard, marked secret, and clear it after a timeout.
+    Copy {
+        token: String,
+        /// Seconds before the clipboard is cleared (if it still holds this token).
+        #[arg(long, default_value_t = 30)]
+        clear_after: u64,
+    },
+    /// Remove a token and its keyring entry.
+    Rm {
+        token: String,
+        /// Do not ask for confirmation.
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// Decode a token without trusting it: format, provider, header, claims, times, status.
+    Decode {
+        /// The token, or `-` (or nothing) to read stdin.
+        token: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a JWT's signature against a JWKS or JWK you trust (a file or an https URL).
+    Verify {
+        #[arg(long, value_name = "FILE|URL")]
+        jwks: String,
+        /// The token, or `-` (or nothing) to read stdin.
+        token: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_kind(s: &str) -> Result<TokenKind, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| {
+        "expected one of: access, refresh, id, personal, api_key, system_user, bot, other".into()
+    })
+}

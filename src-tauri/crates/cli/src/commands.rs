@@ -1,0 +1,194 @@
+//! One function per subcommand, each a thin use of `tokenkeeper-core`.
+
+use std::{
+    io::{IsTerminal, Read, Write},
+    sync::Arc,
+    time::Duration,
+};
+
+use anyhow::{Context, Result, bail};
+use tokenkeeper_core::{
+    Secret, Vault,
+    clipboard::SecretClipboard,
+    clock::{now_unix, parse_expiry, rfc3339},
+    inspect::{self, MAX_TOKEN_BYTES},
+    keyring::OsKeyring,
+    model::{EventKind, NewTokenMeta},
+    paths, verify,
+};
+
+use crate::{args::Cli, args::Command, output};
+
+pub fn run(cli: Cli) -> Result<()> {
+    let now = now_unix();
+    match cli.command {
+        Command::Add { name, provider, kind, expires, scopes, account, notes, tags, json } => {
+            let expires_at = expires
+                .map(|e| parse_expiry(&e, now).map(|t| rfc3339(t).unwrap_or_default()))
+                .transpose()?;
+            let secret = read_secret()?;
+            let (vault, _) = open_vault()?;
+            let meta = NewTokenMeta {
+                provider,
+                name,
+                kind,
+                scopes,
+                account,
+                expires_at,
+                notes,
+                tags: Some(tags),
+            };
+            let stored = vault.add(&secret, meta, now)?;
+            if json {
+                output::json(&stored)
+            } else {
+                println!("Stored {}/{} ({})", stored.provider, stored.name, stored.id);
+                Ok(())
+            }
+        }
+        Command::List { provider, json } => {
+            let vault = open_metadata()?;
+            let mut tokens = vault.list(now)?;
+            if let Some(p) = provider {
+                tokens.retain(|t| t.provider == p);
+            }
+            if json { output::json(&tokens) } else { output::table(&tokens, now) }
+        }
+        Command::Show { token, json } => {
+            let vault = open_metadata()?;
+            let row = vault.resolve(&token)?;
+            let meta = row.meta(now);
+            let events = vault.events(&meta.id, 50)?;
+            if json {
+                output::json(&serde_json::json!({ "token": meta, "events": events }))
+            } else {
+                output::show(&meta, &events, now)
+            }
+        }
+        Command::Get { token, no_newline } => {
+            let (vault, _) = open_vault()?;
+            let id = vault.resolve(&token)?.id;
+            let secret = vault.secret(&id)?;
+            let mut out = std::io::stdout().lock();
+            out.write_all(secret.expose().as_bytes())?;
+            if !no_newline {
+                out.write_all(b"\n")?;
+            }
+            out.flush()?;
+            Ok(())
+        }
+        Command::Copy { token, clear_after } => {
+            let (vault, _) = open_vault()?;
+            let row = vault.resolve(&token)?;
+            let secret = vault.secret(&row.id)?;
+            let mut clipboard = SecretClipboard::new()?;
+            clipboard.copy(&secret)?;
+            vault.record(&row.id, EventKind::Copied, "cli", now)?;
+            eprintln!(
+                "Copied {}/{}; the clipboard clears in {clear_after} s (keep this running; \
+                 Ctrl+C clears nothing and ends serving it)",
+                row.provider, row.name
+            );
+            std::thread::sleep(Duration::from_secs(clear_after));
+            if clipboard.clear_if_holds(&secret)? {
+                eprintln!("Clipboard cleared.");
+            }
+            Ok(())
+        }
+        Command::Rm { token, yes } => {
+            let (vault, _) = open_vault()?;
+            let row = vault.resolve(&token)?;
+            if !yes && !confirm(&format!("Remove {}/{}?", row.provider, row.name))? {
+                bail!("nothing removed (answer y to remove, or pass --yes)");
+            }
+            vault.remove(&row.id)?;
+            eprintln!("Removed {}/{}", row.provider, row.name);
+            Ok(())
+        }
+        Command::Decode { token, json } => {
+            let input = token_input(token)?;
+            let inspected = inspect::decode_bytes(&input, now)?;
+            if json {
+                output::json(&inspected.inspection)
+            } else {
+                output::inspection(&inspected.inspection, now)
+            }
+        }
+        Command::Verify { jwks, token, json } => {
+            let keys = verify::load_jwks(&jwks)?;
+            let input = token_input(token)?;
+            let text = std::str::from_utf8(&input).context("the token is not UTF-8 text")?;
+            let inspected = verify::verify(text, &keys, now)?;
+            if json {
+                output::json(&inspected.inspection)
+            } else {
+                output::inspection(&inspected.inspection, now)
+            }
+        }
+    }
+}
+
+fn secrets() -> Arc<OsKeyring> {
+    Arc::new(OsKeyring::new(paths::keyring_service()))
+}
+
+/// Metadata only: no keyring call is made (so `list` works with the keyring locked).
+fn open_metadata() -> Result<Vault> {
+    Ok(Vault::open_metadata(&paths::data_dir()?, secrets())?)
+}
+
+/// The full vault, reconciled with the keyring. A keyring failure surfaces at the first secret
+/// operation with its own message.
+fn open_vault() -> Result<(Vault, Option<tokenkeeper_core::Error>)> {
+    let (vault, problem) = Vault::open(&paths::data_dir()?, secrets())?;
+    if let Some(e) = problem {
+        return Err(e.into());
+    }
+    Ok((vault, None))
+}
+
+/// A secret from stdin (piped) or a no-echo prompt; never from an argument.
+fn read_secret() -> Result<Secret> {
+    let stdin = std::io::stdin();
+    let text = if stdin.is_terminal() {
+        rpassword::prompt_password("Paste the token (input hidden): ")
+            .context("could not read the token from the terminal")?
+    } else {
+        let bytes = read_capped(stdin.lock())?;
+        String::from_utf8(bytes).context("the token on stdin is not UTF-8 text")?
+    };
+    let secret = Secret::from(text);
+    if inspect::normalize(secret.expose()).is_empty() {
+        bail!("no token was given on stdin; pipe it in: `printf %s \"$TOKEN\" | tokenkeeper add …`");
+    }
+    Ok(secret)
+}
+
+fn read_capped(reader: impl Read) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    reader.take(MAX_TOKEN_BYTES as u64 + 1).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// A token to decode: the argument, or stdin for `-` or nothing.
+fn token_input(arg: Option<String>) -> Result<Vec<u8>> {
+    match arg.as_deref() {
+        Some("-") | None => {
+            if std::io::stdin().is_terminal() {
+                bail!("give a token as an argument, or pipe one in: `pbpaste | tokenkeeper decode`");
+            }
+            read_capped(std::io::stdin().lock())
+        }
+        Some(t) => Ok(t.as_bytes().to_vec()),
+    }
+}
+
+fn confirm(question: &str) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        bail!("refusing to remove without confirmation: pass --yes");
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}

@@ -1,0 +1,129 @@
+//! Conversions between unix seconds and RFC 3339. The only clock read in the core is
+//! [`now_unix`], called at the edges (CLI, app); everything else takes `now` as a parameter.
+
+use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+
+use crate::error::{Error, Result};
+
+pub fn now_unix() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// RFC 3339 in UTC (`2026-11-21T10:00:00Z`), or `None` when out of the representable range.
+pub fn rfc3339(secs: i64) -> Option<String> {
+    OffsetDateTime::from_unix_timestamp(secs).ok().and_then(|t| t.format(&Rfc3339).ok())
+}
+
+/// Parses RFC 3339 (any offset) into unix seconds.
+pub fn parse_rfc3339(s: &str) -> Result<i64> {
+    OffsetDateTime::parse(s.trim(), &Rfc3339).map(|t| t.unix_timestamp()).map_err(|e| {
+        Error::InvalidInput(format!(
+            "`{s}` is not an RFC 3339 time ({e}); write it like 2026-12-31T23:59:00Z"
+        ))
+    })
+}
+
+/// Parses a user's expiry: RFC 3339, a date (`2026-12-31`, end of that day UTC), or a duration
+/// from `now` such as `90d`, `12h`, `30m`.
+pub fn parse_expiry(s: &str, now: i64) -> Result<i64> {
+    let t = s.trim();
+    let mult = match t.chars().last() {
+        Some('d') => Some(86_400),
+        Some('h') => Some(3_600),
+        Some('m') => Some(60),
+        Some('s') => Some(1),
+        _ => None,
+    };
+    // The unit is ASCII, so cutting one byte stays on a char boundary.
+    if let Some(mult) = mult
+        && let Ok(n) = t[..t.len() - 1].parse::<i64>()
+    {
+        return n
+            .checked_mul(mult)
+            .and_then(|d| now.checked_add(d))
+            .ok_or_else(|| Error::InvalidInput(format!("`{s}` is too far away")));
+    }
+    if t.len() == 10
+        && let Ok(secs) = parse_rfc3339(&format!("{t}T23:59:59Z"))
+    {
+        return Ok(secs);
+    }
+    parse_rfc3339(t).map_err(|_| {
+        Error::InvalidInput(format!(
+            "`{s}` is not an expiry: use RFC 3339 (2026-12-31T23:59:00Z), a date (2026-12-31) \
+             or a duration (90d, 12h, 30m)"
+        ))
+    })
+}
+
+/// A countdown in the app's words: `in 12d 4h` beyond a day, `in 04:12:09` under a day,
+/// `expired 2h ago` after.
+pub fn countdown(expires_at: Option<i64>, now: i64) -> String {
+    let Some(exp) = expires_at else {
+        return "never expires".into();
+    };
+    let left = exp.saturating_sub(now);
+    if left > 0 {
+        if left >= 86_400 {
+            format!("in {}d {}h", left / 86_400, left % 86_400 / 3_600)
+        } else {
+            format!("in {:02}:{:02}:{:02}", left / 3_600, left % 3_600 / 60, left % 60)
+        }
+    } else {
+        let ago = now.saturating_sub(exp);
+        match ago {
+            0..60 => "expired just now".into(),
+            60..3_600 => format!("expired {}m ago", ago / 60),
+            3_600..86_400 => format!("expired {}h ago", ago / 3_600),
+            _ => format!("expired {}d ago", ago / 86_400),
+        }
+    }
+}
+
+/// `in 3d 2h` / `3d 2h ago` style relative time, for times that are not expiries.
+pub fn relative(at: Option<i64>, now: i64) -> String {
+    let Some(at) = at else { return "unknown".into() };
+    let d = at.saturating_sub(now);
+    let a = d.unsigned_abs();
+    let span = match a {
+        0..60 => format!("{a}s"),
+        60..3_600 => format!("{}m", a / 60),
+        3_600..86_400 => format!("{}h {}m", a / 3_600, a % 3_600 / 60),
+        _ => format!("{}d {}h", a / 86_400, a % 86_400 / 3_600),
+    };
+    if d >= 0 { format!("in {span}") } else { format!("{span} ago") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_formats_utc() {
+        assert_eq!(rfc3339(1_300_819_380).as_deref(), Some("2011-03-22T18:43:00Z"));
+        assert_eq!(parse_rfc3339("2011-03-22T19:43:00+01:00").ok(), Some(1_300_819_380));
+        assert_eq!(rfc3339(i64::MAX), None);
+    }
+
+    #[test]
+    fn countdown_words() {
+        assert_eq!(countdown(None, 0), "never expires");
+        assert_eq!(countdown(Some(86_400 + 4 * 3_600 + 5), 0), "in 1d 4h");
+        assert_eq!(countdown(Some(86_400), 0), "in 1d 0h");
+        assert_eq!(countdown(Some(86_399), 0), "in 23:59:59");
+        assert_eq!(countdown(Some(1), 0), "in 00:00:01");
+        assert_eq!(countdown(Some(0), 0), "expired just now");
+        assert_eq!(countdown(Some(0), 7_200), "expired 2h ago");
+        assert_eq!(countdown(Some(0), 3 * 86_400), "expired 3d ago");
+    }
+
+    #[test]
+    fn expiry_forms() {
+        assert_eq!(parse_expiry("90d", 0).ok(), Some(90 * 86_400));
+        assert_eq!(parse_expiry("2h", 10).ok(), Some(7_210));
+        assert_eq!(parse_expiry("1970-01-02", 0).ok(), Some(86_400 + 86_399));
+        assert!(parse_expiry("soon", 0).is_err());
+        assert!(parse_expiry("90é", 0).is_err());
+        assert!(parse_expiry("9999999999999999d", 0).is_err());
+    }
+}

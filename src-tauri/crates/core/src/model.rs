@@ -1,0 +1,278 @@
+//! The plain data Tokenkeeper talks about: token metadata, inspections, events, errors as the
+//! UI and CLI see them. Every type here crosses a boundary (JSON, IPC), so none holds a secret.
+
+use serde::{Deserialize, Serialize};
+
+/// How a token is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// JWS compact serialization: `header.payload.signature`.
+    Jwt,
+    /// JWE compact serialization: five parts, the payload is encrypted.
+    Jwe,
+    /// Anything else: a random string only its issuer understands.
+    Opaque,
+}
+
+/// What a token is for, as far as Tokenkeeper can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    Access,
+    Refresh,
+    Id,
+    Personal,
+    ApiKey,
+    SystemUser,
+    Bot,
+    Other,
+}
+
+/// Where a token stands at a given instant. Ordered from worst to best, so `min` is the worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Revoked,
+    Expired,
+    NotYetValid,
+    ExpiringSoon,
+    Valid,
+    NoExpiry,
+}
+
+/// What is known about a token's signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureState {
+    /// Signed, but checked against nothing: the claims are not trusted.
+    Unverified,
+    /// `alg: none` or an opaque token: there is no signature to check.
+    Unsigned,
+    Valid,
+    Invalid,
+}
+
+/// Where a stored expiry came from, so the UI can say how much to trust it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum ExpirySource {
+    Jwt,
+    ExpiresIn,
+    Provider,
+    User,
+}
+
+/// The result of looking inside a token without trusting it. The CLI prints exactly these keys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Inspection {
+    pub format: Format,
+    /// A catalog id such as `github`, when the token's prefix says so.
+    pub provider: Option<String>,
+    pub kind: TokenKind,
+    pub alg: Option<String>,
+    /// The JOSE header (JWT and JWE), unverified.
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown> | null"))]
+    pub header: Option<serde_json::Value>,
+    /// The payload claims (JWT only), unverified.
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown> | null"))]
+    pub claims: Option<serde_json::Value>,
+    /// RFC 3339 UTC.
+    pub expires_at: Option<String>,
+    pub issued_at: Option<String>,
+    pub not_before: Option<String>,
+    pub status: Status,
+    pub signature: SignatureState,
+    pub warnings: Vec<String>,
+}
+
+/// A stored token's metadata: everything but the secret. Lists are made of these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct TokenMeta {
+    pub id: String,
+    pub provider: String,
+    pub name: String,
+    pub kind: TokenKind,
+    pub format: Format,
+    pub scopes: Vec<String>,
+    /// The account or subject the token acts for, when known.
+    pub account: Option<String>,
+    /// RFC 3339 UTC, when the token was added to Tokenkeeper.
+    pub created_at: String,
+    /// RFC 3339 UTC, when the token's life began (JWT `iat`), if known.
+    pub issued_at: Option<String>,
+    pub not_before: Option<String>,
+    /// RFC 3339 UTC; `null` means it never expires.
+    pub expires_at: Option<String>,
+    pub expiry_source: Option<ExpirySource>,
+    pub notes: String,
+    pub tags: Vec<String>,
+    pub revoked_at: Option<String>,
+    pub last_copied_at: Option<String>,
+    /// The keyring no longer holds this token's secret (found by the reconciler).
+    pub secret_missing: bool,
+    /// Status at the moment the list was made; clients with a clock recompute it.
+    pub status: Status,
+}
+
+/// What a user supplies to add a token. Fields left `None` are filled from inspection.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct NewTokenMeta {
+    pub provider: Option<String>,
+    pub name: String,
+    pub kind: Option<TokenKind>,
+    pub scopes: Option<Vec<String>>,
+    pub account: Option<String>,
+    /// RFC 3339; overrides what the token says.
+    pub expires_at: Option<String>,
+    pub notes: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+/// An edit of a stored token's metadata. `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct TokenPatch {
+    pub provider: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<TokenKind>,
+    pub scopes: Option<Vec<String>>,
+    pub account: Option<String>,
+    /// `Some(None)` clears the expiry (never expires); `Some(Some(t))` sets it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null | undefined", optional))]
+    pub expires_at: Option<Option<String>>,
+    pub notes: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+fn double_option<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(de).map(Some)
+}
+
+/// Something that happened to a token. The log is append-only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Added,
+    Copied,
+    Revealed,
+    Refreshed,
+    Revoked,
+    Notified,
+    Edited,
+    SecretReplaced,
+    SecretMissing,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Added => "added",
+            EventKind::Copied => "copied",
+            EventKind::Revealed => "revealed",
+            EventKind::Refreshed => "refreshed",
+            EventKind::Revoked => "revoked",
+            EventKind::Notified => "notified",
+            EventKind::Edited => "edited",
+            EventKind::SecretReplaced => "secret_replaced",
+            EventKind::SecretMissing => "secret_missing",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "added" => EventKind::Added,
+            "copied" => EventKind::Copied,
+            "revealed" => EventKind::Revealed,
+            "refreshed" => EventKind::Refreshed,
+            "revoked" => EventKind::Revoked,
+            "notified" => EventKind::Notified,
+            "edited" => EventKind::Edited,
+            "secret_replaced" => EventKind::SecretReplaced,
+            "secret_missing" => EventKind::SecretMissing,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct TokenEvent {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub seq: i64,
+    pub token_id: String,
+    /// RFC 3339 UTC.
+    pub at: String,
+    pub kind: EventKind,
+    /// A short human note; never a secret.
+    pub detail: String,
+}
+
+/// Everything the detail pane shows about one token.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct TokenDetail {
+    pub meta: TokenMeta,
+    /// The decoded token, when the keyring could be read.
+    pub inspection: Option<Inspection>,
+    /// Why `inspection` is missing, when it is.
+    pub secret_error: Option<ErrorInfo>,
+    /// A masked preview such as `ghp_••••••••3f9a` (prefix and last four only).
+    pub masked: Option<String>,
+    pub events: Vec<TokenEvent>,
+}
+
+/// The one error shape that crosses a boundary: the UI switches on `code`, shows `message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ErrorInfo {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// Stable error codes. Adding one is fine; renaming one breaks the UI and scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    KeyringNoBus,
+    KeyringNoService,
+    KeyringNoCollection,
+    KeyringLocked,
+    KeyringTimeout,
+    KeyringFailure,
+    SecretMissing,
+    NotFound,
+    Ambiguous,
+    DuplicateName,
+    InvalidInput,
+    TokenMalformed,
+    TokenTooLarge,
+    KeyInvalid,
+    Network,
+    Storage,
+    Clipboard,
+    Internal,
+}
+
+/// Health of the secret store, for the app's banner and `tokenkeeper doctor`-style checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct KeyringHealth {
+    pub ok: bool,
+    pub error: Option<ErrorInfo>,
+}

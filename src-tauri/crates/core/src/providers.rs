@@ -1,0 +1,138 @@
+//! The built-in provider catalog: one JSON file per provider under `providers/`, embedded at
+//! build time. Recognises a token's provider from its documented prefix or JWT issuer.
+
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::TokenKind;
+
+/// A provider as the UI and CLI see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ProviderInfo {
+    pub id: String,
+    pub name: String,
+    pub kinds: Vec<TokenKind>,
+    pub prefixes: Vec<String>,
+    pub default_lifetime_days: Option<u32>,
+    pub create_url: Option<String>,
+    pub revoke_url: Option<String>,
+    pub docs_url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PrefixRule {
+    prefix: String,
+    kind: TokenKind,
+}
+
+#[derive(Debug, Deserialize)]
+struct ProviderFile {
+    id: String,
+    name: String,
+    kinds: Vec<TokenKind>,
+    prefixes: Vec<PrefixRule>,
+    /// Substrings of a JWT `iss` claim that identify this provider.
+    issuers: Vec<String>,
+    default_lifetime_days: Option<u32>,
+    create_url: Option<String>,
+    revoke_url: Option<String>,
+    docs_url: Option<String>,
+}
+
+const FILES: &[&str] = include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+
+struct Catalog {
+    providers: Vec<ProviderFile>,
+    /// (prefix, provider index, kind), longest prefix first so `github_pat_` beats `gh…`.
+    prefixes: Vec<(String, usize, TokenKind)>,
+}
+
+static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
+    let providers: Vec<ProviderFile> = FILES
+        .iter()
+        .map(|f| serde_json::from_str(f).expect("embedded provider files are valid (tested)"))
+        .collect();
+    let mut prefixes: Vec<(String, usize, TokenKind)> = providers
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.prefixes.iter().map(move |r| (r.prefix.clone(), i, r.kind)))
+        .collect();
+    prefixes.sort_by_key(|(p, _, _)| std::cmp::Reverse(p.len()));
+    Catalog { providers, prefixes }
+});
+
+/// Every built-in provider, in a stable order (by name, "Other" last).
+pub fn catalog() -> Vec<ProviderInfo> {
+    let mut all: Vec<ProviderInfo> = CATALOG
+        .providers
+        .iter()
+        .map(|p| ProviderInfo {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            kinds: p.kinds.clone(),
+            prefixes: p.prefixes.iter().map(|r| r.prefix.clone()).collect(),
+            default_lifetime_days: p.default_lifetime_days,
+            create_url: p.create_url.clone(),
+            revoke_url: p.revoke_url.clone(),
+            docs_url: p.docs_url.clone(),
+        })
+        .collect();
+    all.sort_by_key(|p| (p.id == "other", p.name.to_lowercase()));
+    all
+}
+
+/// Whether `id` names a built-in provider or a custom OIDC one (`oidc:<name>`).
+pub fn is_known(id: &str) -> bool {
+    CATALOG.providers.iter().any(|p| p.id == id)
+        || id.strip_prefix("oidc:").is_some_and(|rest| !rest.is_empty())
+}
+
+/// The provider and kind a token's documented prefix names, if any.
+pub fn by_prefix(token: &str) -> Option<(&'static str, TokenKind, &'static str)> {
+    CATALOG.prefixes.iter().find(|(p, _, _)| token.starts_with(p.as_str())).map(|(p, i, k)| {
+        (CATALOG.providers[*i].id.as_str(), *k, p.as_str())
+    })
+}
+
+/// The provider a JWT issuer belongs to, if any.
+pub fn by_issuer(iss: &str) -> Option<&'static str> {
+    CATALOG
+        .providers
+        .iter()
+        .find(|p| p.issuers.iter().any(|needle| iss.contains(needle.as_str())))
+        .map(|p| p.id.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_file_parses_and_ids_are_unique() {
+        let all = catalog();
+        assert!(all.len() >= 12, "catalog lost providers: {}", all.len());
+        let mut ids: Vec<_> = all.iter().map(|p| p.id.clone()).collect();
+        ids.dedup();
+        assert_eq!(ids.len(), all.len(), "duplicate provider ids");
+        assert_eq!(all.last().map(|p| p.id.as_str()), Some("other"));
+    }
+
+    #[test]
+    fn longest_prefix_wins() {
+        assert_eq!(by_prefix("github_pat_11ABC").map(|x| x.0), Some("github"));
+        assert_eq!(by_prefix("sk_live_abc").map(|x| x.0), Some("stripe"));
+        assert_eq!(by_prefix("sk-proj-abc").map(|x| x.0), Some("openai"));
+        assert_eq!(by_prefix("ghr_abc").map(|x| x.1), Some(TokenKind::Refresh));
+        assert_eq!(by_prefix("hello"), None);
+    }
+
+    #[test]
+    fn custom_oidc_ids_are_known() {
+        assert!(is_known("github"));
+        assert!(is_known("oidc:corp"));
+        assert!(!is_known("oidc:"));
+        assert!(!is_known("nope"));
+    }
+}

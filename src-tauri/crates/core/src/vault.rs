@@ -1,0 +1,442 @@
+//! The vault: token metadata in SQLite, secrets in a [`SecretStore`], kept consistent.
+//!
+//! Write order that loses nothing: under SQLite's write lock, write the new secret under a fresh
+//! generation and read it back, commit the row, then delete the old generation. A reconciler
+//! (also under the write lock, so it never sees a live writer's half-done work) removes orphaned
+//! generations and flags rows whose secret is missing.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex, MutexGuard},
+};
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::{
+    clock::parse_rfc3339,
+    db::{self, events, settings, tokens, tokens::TokenRow},
+    error::{Error, Result},
+    inspect::{self, Inspected},
+    keyring::SecretStore,
+    model::{
+        EventKind, ExpirySource, KeyringHealth, NewTokenMeta, TokenDetail, TokenMeta, TokenPatch,
+    },
+    paths, providers,
+    secret::Secret,
+};
+
+/// What a reconcile pass found and did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ReconcileReport {
+    pub orphans_removed: usize,
+    pub flagged_missing: usize,
+    pub recovered: usize,
+}
+
+pub struct Vault {
+    db: Mutex<Connection>,
+    db_path: PathBuf,
+    secrets: Arc<dyn SecretStore>,
+}
+
+impl Vault {
+    /// Opens (creating and migrating) the database in `dir`. Touches no keyring.
+    pub fn open_metadata(dir: &Path, secrets: Arc<dyn SecretStore>) -> Result<Vault> {
+        paths::ensure_dir(dir)?;
+        let db_path = dir.join("tokenkeeper.db");
+        let conn = db::open(&db_path)?;
+        Ok(Vault { db: Mutex::new(conn), db_path, secrets })
+    }
+
+    /// Opens the vault and reconciles it with the keyring. A keyring failure does not fail the
+    /// open (metadata stays usable); it is returned beside the vault.
+    pub fn open(dir: &Path, secrets: Arc<dyn SecretStore>) -> Result<(Vault, Option<Error>)> {
+        let vault = Self::open_metadata(dir, secrets)?;
+        let problem = vault.reconcile().err();
+        if let Some(e) = &problem {
+            tracing::debug!(code = ?e.code(), "reconcile skipped: {e}");
+        }
+        Ok((vault, problem))
+    }
+
+    pub fn db_path(&self) -> &Path {
+        &self.db_path
+    }
+
+    pub fn secret_store(&self) -> &Arc<dyn SecretStore> {
+        &self.secrets
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn storage(&self) -> impl FnOnce(rusqlite::Error) -> Error + '_ {
+        Error::storage(&self.db_path)
+    }
+
+    pub fn health(&self) -> KeyringHealth {
+        match self.secrets.check() {
+            Ok(()) => KeyringHealth { ok: true, error: None },
+            Err(e) => KeyringHealth { ok: false, error: Some(e.info()) },
+        }
+    }
+
+    /// Removes keyring entries no row points at and flags rows whose secret is gone.
+    pub fn reconcile(&self) -> Result<ReconcileReport> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(self.storage())?;
+        let accounts = self.secrets.accounts()?;
+        let rows = tokens::generations(&tx).map_err(self.storage())?;
+        let mut report = ReconcileReport::default();
+        let current: std::collections::HashSet<String> =
+            rows.iter().map(|(id, g, _)| tokens::account_key(id, *g)).collect();
+        for account in &accounts {
+            if !current.contains(account) && tokens::parse_account_key(account).is_some() {
+                self.secrets.delete(account)?;
+                report.orphans_removed += 1;
+            }
+        }
+        let present: std::collections::HashSet<&String> = accounts.iter().collect();
+        for (id, generation, was_missing) in rows {
+            let missing = !present.contains(&tokens::account_key(&id, generation));
+            if missing != was_missing {
+                tokens::set_missing(&tx, &id, missing).map_err(self.storage())?;
+                if missing {
+                    events::append(&tx, &id, EventKind::SecretMissing, "", crate::clock::now_unix())
+                        .map_err(self.storage())?;
+                    report.flagged_missing += 1;
+                } else {
+                    report.recovered += 1;
+                }
+            }
+        }
+        tx.commit().map_err(self.storage())?;
+        if report != ReconcileReport::default() {
+            tracing::info!(?report, "reconciled vault with keyring");
+        }
+        Ok(report)
+    }
+
+    /// Every token's metadata, soonest expiry first. Never calls the keyring.
+    pub fn list(&self, now: i64) -> Result<Vec<TokenMeta>> {
+        let rows = tokens::all(&self.conn()).map_err(self.storage())?;
+        Ok(rows.iter().map(|r| r.meta(now)).collect())
+    }
+
+    fn row(&self, id: &str) -> Result<TokenRow> {
+        tokens::by_id(&self.conn(), id)
+            .map_err(self.storage())?
+            .ok_or_else(|| Error::NotFound(id.to_owned()))
+    }
+
+    /// Finds a token by id, `provider/name`, or a name unique across providers.
+    pub fn resolve(&self, key: &str) -> Result<TokenRow> {
+        let conn = self.conn();
+        if let Some(row) = tokens::by_id(&conn, key).map_err(self.storage())? {
+            return Ok(row);
+        }
+        let (provider, name) = match key.split_once('/') {
+            Some((p, n)) => (Some(p), n),
+            None => (None, key),
+        };
+        let mut found = tokens::by_name(&conn, provider, name).map_err(self.storage())?;
+        match found.len() {
+            0 => Err(Error::NotFound(key.to_owned())),
+            1 => Ok(found.remove(0)),
+            _ => Err(Error::Ambiguous(key.to_owned())),
+        }
+    }
+
+    pub fn meta(&self, id: &str, now: i64) -> Result<TokenMeta> {
+        Ok(self.row(id)?.meta(now))
+    }
+
+    /// Stores a new token: inspects it, fills what the user left out, writes the secret first.
+    pub fn add(&self, secret: &Secret, meta: NewTokenMeta, now: i64) -> Result<TokenMeta> {
+        let (secret, inspected) = prepare_secret(secret, now)?;
+        let insp = &inspected.inspection;
+        let provider = meta
+            .provider
+            .filter(|p| !p.is_empty())
+            .or_else(|| insp.provider.clone())
+            .unwrap_or_else(|| "other".to_owned());
+        validate_provider(&provider)?;
+        let name = validate_name(&meta.name)?;
+        let (expires_at, expiry_source) = match meta.expires_at.as_deref() {
+            Some(t) if !t.trim().is_empty() => (Some(parse_rfc3339(t)?), Some(ExpirySource::User)),
+            _ => (inspected.lifetime.expires_at, inspected.lifetime.expires_at.map(|_| ExpirySource::Jwt)),
+        };
+        let row = TokenRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            provider,
+            name,
+            kind: meta.kind.unwrap_or(insp.kind),
+            format: insp.format,
+            scopes: meta.scopes.unwrap_or_else(|| inspected.scopes.clone()),
+            account: meta.account.filter(|a| !a.is_empty()).or_else(|| inspected.subject.clone()),
+            created_at: now,
+            issued_at: inspected.lifetime.issued_at,
+            not_before: inspected.lifetime.not_before,
+            expires_at,
+            expiry_source,
+            notes: meta.notes.unwrap_or_default(),
+            tags: meta.tags.unwrap_or_default(),
+            revoked_at: None,
+            last_copied_at: None,
+            secret_generation: 1,
+            secret_missing: false,
+        };
+        self.write_secret(&row, None, &secret, |tx| {
+            if !tokens::by_name(tx, Some(&row.provider), &row.name)?.is_empty() {
+                return Ok(Err(Error::DuplicateName {
+                    provider: row.provider.clone(),
+                    name: row.name.clone(),
+                }));
+            }
+            tokens::insert(tx, &row)?;
+            events::append(tx, &row.id, EventKind::Added, insp.format_word(), now)?;
+            Ok(Ok(()))
+        })?;
+        Ok(row.meta(now))
+    }
+
+    /// Replaces a token's secret (a rotation pasted by hand). The old secret stays until the
+    /// new one is stored and committed.
+    pub fn replace_secret(&self, id: &str, secret: &Secret, now: i64) -> Result<TokenMeta> {
+        let (secret, inspected) = prepare_secret(secret, now)?;
+        let old = self.row(id)?;
+        let mut row = old.clone();
+        row.secret_generation = old.secret_generation + 1;
+        row.secret_missing = false;
+        row.format = inspected.inspection.format;
+        row.issued_at = inspected.lifetime.issued_at;
+        row.not_before = inspected.lifetime.not_before;
+        if inspected.lifetime.expires_at.is_some() || old.expiry_source == Some(ExpirySource::Jwt) {
+            row.expires_at = inspected.lifetime.expires_at;
+            row.expiry_source = row.expires_at.map(|_| ExpirySource::Jwt);
+        }
+        self.write_secret(&row, Some(&old), &secret, |tx| {
+            if tokens::update(tx, &row)? == 0 {
+                return Ok(Err(Error::NotFound(row.id.clone())));
+            }
+            events::append(tx, &row.id, EventKind::SecretReplaced, "", now)?;
+            Ok(Ok(()))
+        })?;
+        Ok(row.meta(now))
+    }
+
+    /// The write protocol. `commit_rows` runs inside the transaction after the secret is
+    /// stored and read back; returning `Ok(Err(_))` rolls back and removes the new secret.
+    fn write_secret(
+        &self,
+        row: &TokenRow,
+        old: Option<&TokenRow>,
+        secret: &Secret,
+        commit_rows: impl FnOnce(&Connection) -> rusqlite::Result<Result<()>>,
+    ) -> Result<()> {
+        let mut conn = self.conn();
+        // The write lock is held across the keyring write, so a reconciler in another process
+        // never mistakes this new generation for an orphan.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(self.storage())?;
+        let account = row.account_key();
+        let label = format!("Tokenkeeper: {}/{}", row.provider, row.name);
+        self.secrets.set(&account, &label, secret)?;
+        let stored = self.secrets.get(&account).and_then(|back| match back {
+            Some(b) if b == *secret => Ok(()),
+            _ => Err(Error::KeyringFailure {
+                detail: "the keyring did not return what was just stored in it".into(),
+            }),
+        });
+        let committed = stored
+            .and_then(|()| fault_point("after_keyring_write"))
+            .and_then(|()| commit_rows(&tx).map_err(self.storage())?)
+            .and_then(|()| tx.commit().map_err(self.storage()));
+        if let Err(e) = committed {
+            // Best effort: the reconciler removes it later if this fails too.
+            if let Err(cleanup) = self.secrets.delete(&account) {
+                tracing::warn!("could not remove an uncommitted secret: {cleanup}");
+            }
+            return Err(e);
+        }
+        if let Some(old) = old
+            && let Err(e) = self.secrets.delete(&old.account_key())
+        {
+            tracing::warn!("old secret generation left for the reconciler: {e}");
+        }
+        Ok(())
+    }
+
+    /// The secret of token `id`. `tokenkeeper get`, copy and reveal use this; nothing else.
+    pub fn secret(&self, id: &str) -> Result<Secret> {
+        // A writer may commit a new generation between our row read and keyring read; the
+        // second attempt sees the new row.
+        for _ in 0..2 {
+            let row = self.row(id)?;
+            if let Some(s) = self.secrets.get(&row.account_key())? {
+                return Ok(s);
+            }
+            if self.row(id)?.secret_generation == row.secret_generation {
+                tokens::set_missing(&self.conn(), id, true).map_err(self.storage())?;
+                return Err(Error::SecretMissing { token: format!("{}/{}", row.provider, row.name) });
+            }
+        }
+        Err(Error::SecretMissing { token: id.to_owned() })
+    }
+
+    /// Metadata, decoded token, masked preview and events for the detail pane.
+    pub fn detail(&self, id: &str, now: i64) -> Result<TokenDetail> {
+        let row = self.row(id)?;
+        let events = self.events(id, 200)?;
+        let (inspection, masked, secret_error) = match self.secret(id) {
+            Ok(secret) => match inspect::decode(secret.expose(), now) {
+                Ok(i) => {
+                    let mut insp = i.inspection;
+                    // A stored token's status is the row's: it knows revocation and overrides.
+                    insp.status = row.meta(now).status;
+                    (Some(insp), Some(secret.masked(i.prefix)), None)
+                }
+                Err(e) => (None, Some(secret.masked(None)), Some(e.info())),
+            },
+            Err(e) => (None, None, Some(e.info())),
+        };
+        let meta = self.row(id)?.meta(now);
+        Ok(TokenDetail { meta, inspection, secret_error, masked, events })
+    }
+
+    pub fn update(&self, id: &str, patch: TokenPatch, now: i64) -> Result<TokenMeta> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(self.storage())?;
+        let mut row = tokens::by_id(&tx, id)
+            .map_err(self.storage())?
+            .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+        if let Some(p) = patch.provider {
+            validate_provider(&p)?;
+            row.provider = p;
+        }
+        if let Some(n) = patch.name {
+            row.name = validate_name(&n)?;
+        }
+        if let Some(k) = patch.kind {
+            row.kind = k;
+        }
+        if let Some(s) = patch.scopes {
+            row.scopes = s;
+        }
+        if let Some(a) = patch.account {
+            row.account = Some(a).filter(|a| !a.is_empty());
+        }
+        if let Some(exp) = patch.expires_at {
+            row.expires_at = exp.as_deref().map(parse_rfc3339).transpose()?;
+            row.expiry_source = row.expires_at.map(|_| ExpirySource::User);
+        }
+        if let Some(n) = patch.notes {
+            row.notes = n;
+        }
+        if let Some(t) = patch.tags {
+            row.tags = t;
+        }
+        let clash = tokens::by_name(&tx, Some(&row.provider), &row.name)
+            .map_err(self.storage())?
+            .into_iter()
+            .any(|other| other.id != row.id);
+        if clash {
+            return Err(Error::DuplicateName { provider: row.provider, name: row.name });
+        }
+        tokens::update(&tx, &row).map_err(self.storage())?;
+        events::append(&tx, id, EventKind::Edited, "", now).map_err(self.storage())?;
+        tx.commit().map_err(self.storage())?;
+        Ok(row.meta(now))
+    }
+
+    /// Deletes the row, then its secret. A secret left behind by a failure here is an orphan
+    /// the reconciler removes.
+    pub fn remove(&self, id: &str) -> Result<()> {
+        let row = self.row(id)?;
+        tokens::delete(&self.conn(), id).map_err(self.storage())?;
+        self.secrets.delete(&row.account_key())
+    }
+
+    /// A token's event log, newest first.
+    pub fn events(&self, id: &str, limit: u32) -> Result<Vec<crate::model::TokenEvent>> {
+        events::for_token(&self.conn(), id, limit).map_err(self.storage())
+    }
+
+    pub fn record(&self, id: &str, kind: EventKind, detail: &str, now: i64) -> Result<()> {
+        let conn = self.conn();
+        if kind == EventKind::Copied {
+            tokens::set_last_copied(&conn, id, now).map_err(self.storage())?;
+        }
+        events::append(&conn, id, kind, detail, now).map_err(self.storage())
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        settings::get(&self.conn(), key).map_err(self.storage())
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        settings::set(&self.conn(), key, value).map_err(self.storage())
+    }
+}
+
+/// Normalises and inspects a secret before it is stored. A malformed token is refused with the
+/// inspection's error; nothing is written.
+fn prepare_secret(secret: &Secret, now: i64) -> Result<(Secret, Inspected)> {
+    let inspected = inspect::decode(secret.expose(), now)?;
+    let normalized = Secret::new(inspect::normalize(secret.expose()).to_owned());
+    Ok((normalized, inspected))
+}
+
+fn validate_name(name: &str) -> Result<String> {
+    let n = name.trim();
+    if n.is_empty() {
+        return Err(Error::InvalidInput("Give the token a name, such as `ci-deploy`".into()));
+    }
+    if n.contains('/') || n.chars().any(char::is_control) || n.chars().count() > 100 {
+        return Err(Error::InvalidInput(format!(
+            "`{n}` cannot be a name: use up to 100 characters without `/`"
+        )));
+    }
+    Ok(n.to_owned())
+}
+
+fn validate_provider(id: &str) -> Result<()> {
+    if providers::is_known(id) {
+        return Ok(());
+    }
+    let known: Vec<String> = providers::catalog().into_iter().map(|p| p.id).collect();
+    Err(Error::InvalidInput(format!(
+        "`{id}` is not a provider; use one of {} or oidc:<name>",
+        known.join(", ")
+    )))
+}
+
+/// Test hook (debug builds only): `TOKENKEEPER_FAULT=<point>:fail` returns an error at `point`,
+/// `<point>:abort` kills the process there, to prove that no step loses data.
+fn fault_point(point: &str) -> Result<()> {
+    if cfg!(debug_assertions)
+        && let Ok(spec) = std::env::var("TOKENKEEPER_FAULT")
+        && let Some(action) = spec.strip_prefix(point).and_then(|r| r.strip_prefix(':'))
+    {
+        match action {
+            "abort" => std::process::abort(),
+            _ => return Err(Error::Internal(format!("injected fault at {point}"))),
+        }
+    }
+    Ok(())
+}
+
+impl crate::model::Inspection {
+    fn format_word(&self) -> &'static str {
+        match self.format {
+            crate::model::Format::Jwt => "jwt",
+            crate::model::Format::Jwe => "jwe",
+            crate::model::Format::Opaque => "opaque",
+        }
+    }
+}
+

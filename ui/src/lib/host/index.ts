@@ -1,0 +1,34 @@
+// Picks the host: the Tauri shell when the app runs inside it, otherwise the in-memory fake with
+// demo data (`npm run dev` in a browser). Both are loaded lazily so each build path only pulls
+// in what it runs.
+//
+// Browser-only knobs, as URL parameters: `?empty` starts with no tokens, `?bulk=10000` adds that
+// many generated tokens, `?latency=300` delays every answer, `?keyring=locked` stages a keyring
+// failure.
+
+import type { Host } from './types';
+
+export type { Host } from './types';
+
+export function inTauri(): boolean {
+  return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
+}
+
+export async function pickHost(): Promise<Host> {
+  if (inTauri()) {
+    const { createTauriHost } = await import('./tauri');
+    return createTauriHost();
+  }
+  const [{ createFakeHost }, { demoTokens }] = await Promise.all([import('./fake'), import('./demo')]);
+  const params = new URLSearchParams(window.location.search);
+  const now = Date.now();
+  const seed = params.has('empty') ? [] : demoTokens(now, Number(params.get('bulk') ?? 0) || 0);
+  const host = createFakeHost({ seed, latencyMs: Number(params.get('latency') ?? 0) || 0 });
+  if (params.get('keyring') === 'locked') {
+    host.setKeyringError({
+      code: 'keyring_locked',
+      message: 'The keyring is locked. Unlock it in your desktop\'s password manager, then retry.',
+    });
+  }
+  return host;
+}

@@ -1,0 +1,60 @@
+// The Host over Tauri IPC: one `invoke` per command, one `listen` per event. This is the only
+// module in the UI that may import @tauri-apps/* (enforced by ESLint and a test).
+
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { Inspection } from '../bindings/Inspection';
+import type { KeyringHealth } from '../bindings/KeyringHealth';
+import type { NewTokenMeta } from '../bindings/NewTokenMeta';
+import type { ProviderInfo } from '../bindings/ProviderInfo';
+import type { Settings } from '../bindings/Settings';
+import type { TokenDetail } from '../bindings/TokenDetail';
+import type { TokenMeta } from '../bindings/TokenMeta';
+import type { TokenPatch } from '../bindings/TokenPatch';
+import { toErrorInfo, type CopyResult, type Host, type Unsubscribe } from './types';
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (err) {
+    throw toErrorInfo(err);
+  }
+}
+
+/** `listen` is async; hand back a synchronous unsubscribe that also works before it resolves. */
+function subscribe<P>(event: string, handler: (payload: P) => void): Unsubscribe {
+  let unlisten: UnlistenFn | null = null;
+  let cancelled = false;
+  listen<P>(event, (e) => handler(e.payload)).then(
+    (fn) => {
+      if (cancelled) fn();
+      else unlisten = fn;
+    },
+    (err: unknown) => console.error(`could not listen to ${event}`, err),
+  );
+  return () => {
+    cancelled = true;
+    unlisten?.();
+  };
+}
+
+export function createTauriHost(): Host {
+  return {
+    listTokens: () => call<TokenMeta[]>('list_tokens'),
+    listProviders: () => call<ProviderInfo[]>('list_providers'),
+    inspect: (input) => call<Inspection>('inspect_token', { input }),
+    addToken: (secret, meta: NewTokenMeta) => call<TokenMeta>('add_token', { secret, meta }),
+    updateToken: (id, patch: TokenPatch) => call<TokenMeta>('update_token', { id, patch }),
+    replaceSecret: (id, secret) => call<TokenMeta>('replace_secret', { id, secret }),
+    deleteToken: (id) => call<void>('delete_token', { id }),
+    tokenDetail: (id) => call<TokenDetail>('token_detail', { id }),
+    revealToken: (id) => call<string>('reveal_token', { id }),
+    copyToken: (id) => call<CopyResult>('copy_token', { id }),
+    keyringHealth: () => call<KeyringHealth>('keyring_health'),
+    getSettings: () => call<Settings>('get_settings'),
+    setSettings: (settings) => call<Settings>('set_settings', { settings }),
+    onTokensChanged: (cb) => subscribe<unknown>('tokens-changed', () => cb()),
+    onClipboardCleared: (cb) =>
+      subscribe<{ token_id: string }>('clipboard-cleared', (p) => cb(p.token_id)),
+  };
+}

@@ -1,0 +1,65 @@
+// The host interface: everything the UI may ask of the app shell. The Tauri implementation
+// (`tauri.ts`) and the in-memory fake (`fake.ts`) both satisfy it; nothing else in the UI
+// knows which one it talks to.
+//
+// Every method returns a Promise that rejects with an `ErrorInfo` (`{ code, message }`), never
+// with a string or an Error, so callers can switch on `code`.
+
+import type { ErrorInfo } from '../bindings/ErrorInfo';
+import type { Inspection } from '../bindings/Inspection';
+import type { KeyringHealth } from '../bindings/KeyringHealth';
+import type { NewTokenMeta } from '../bindings/NewTokenMeta';
+import type { ProviderInfo } from '../bindings/ProviderInfo';
+import type { Settings } from '../bindings/Settings';
+import type { TokenDetail } from '../bindings/TokenDetail';
+import type { TokenMeta } from '../bindings/TokenMeta';
+import type { TokenPatch } from '../bindings/TokenPatch';
+
+/** What `copy_token` answers: the copy itself happens in the shell, the UI never sees the secret. */
+export interface CopyResult {
+  clear_after_secs: number;
+}
+
+export type Unsubscribe = () => void;
+
+export interface Host {
+  listTokens(): Promise<TokenMeta[]>;
+  listProviders(): Promise<ProviderInfo[]>;
+  inspect(input: string): Promise<Inspection>;
+  addToken(secret: string, meta: NewTokenMeta): Promise<TokenMeta>;
+  updateToken(id: string, patch: TokenPatch): Promise<TokenMeta>;
+  replaceSecret(id: string, secret: string): Promise<TokenMeta>;
+  deleteToken(id: string): Promise<void>;
+  tokenDetail(id: string): Promise<TokenDetail>;
+  /** The only call that returns a secret. */
+  revealToken(id: string): Promise<string>;
+  copyToken(id: string): Promise<CopyResult>;
+  keyringHealth(): Promise<KeyringHealth>;
+  getSettings(): Promise<Settings>;
+  setSettings(settings: Settings): Promise<Settings>;
+  /** Event `tokens-changed` (no payload needed): the stored list changed outside this window's call. */
+  onTokensChanged(cb: () => void): Unsubscribe;
+  /** Event `clipboard-cleared`, payload `{ token_id }`. */
+  onClipboardCleared(cb: (tokenId: string) => void): Unsubscribe;
+}
+
+/** True for an `ErrorInfo`-shaped value. */
+export function isErrorInfo(value: unknown): value is ErrorInfo {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.code === 'string' && typeof v.message === 'string';
+}
+
+/** Turns whatever a call rejected with into an `ErrorInfo`. */
+export function toErrorInfo(err: unknown): ErrorInfo {
+  // A code this build does not know yet is kept as is: codes may be added on the Rust side.
+  if (isErrorInfo(err)) return { code: err.code, message: err.message };
+  if (typeof err === 'string') return { code: 'internal', message: err };
+  if (err instanceof Error) return { code: 'internal', message: err.message };
+  return { code: 'internal', message: 'Something went wrong in the app shell.' };
+}
+
+/** Keyring failures get the banner; everything else is shown where it happened. */
+export function isKeyringError(err: ErrorInfo): boolean {
+  return err.code.startsWith('keyring_');
+}
