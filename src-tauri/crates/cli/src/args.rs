@@ -46,6 +46,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Replace a token's secret (a rotation done by hand). The new secret is read from stdin,
+    /// or asked for without echo; the old one stays until the new one is stored.
+    Replace {
+        token: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// List stored tokens (metadata only, soonest expiry first).
     List {
         #[arg(long, short)]

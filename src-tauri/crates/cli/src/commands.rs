@@ -26,7 +26,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let expires_at = expires
                 .map(|e| parse_expiry(&e, now).map(|t| rfc3339(t).unwrap_or_default()))
                 .transpose()?;
-            let secret = read_secret()?;
+            let secret = read_secret("add --name NAME")?;
             let (vault, _) = open_vault()?;
             let meta = NewTokenMeta {
                 provider,
@@ -43,6 +43,18 @@ pub fn run(cli: Cli) -> Result<()> {
                 output::json(&stored)
             } else {
                 println!("Stored {}/{} ({})", stored.provider, stored.name, stored.id);
+                Ok(())
+            }
+        }
+        Command::Replace { token, json } => {
+            let secret = read_secret(&format!("replace {token}"))?;
+            let (vault, _) = open_vault()?;
+            let id = vault.resolve(&token)?.id;
+            let stored = vault.replace_secret(&id, &secret, now)?;
+            if json {
+                output::json(&stored)
+            } else {
+                println!("Replaced the secret of {}/{} ({})", stored.provider, stored.name, stored.id);
                 Ok(())
             }
         }
@@ -147,8 +159,9 @@ fn open_vault() -> Result<(Vault, Option<tokenkeeper_core::Error>)> {
     Ok((vault, None))
 }
 
-/// A secret from stdin (piped) or a no-echo prompt; never from an argument.
-fn read_secret() -> Result<Secret> {
+/// A secret from stdin (piped) or a no-echo prompt; never from an argument. `usage` completes
+/// the hint shown when nothing was piped in.
+fn read_secret(usage: &str) -> Result<Secret> {
     let stdin = std::io::stdin();
     let text = if stdin.is_terminal() {
         rpassword::prompt_password("Paste the token (input hidden): ")
@@ -159,7 +172,7 @@ fn read_secret() -> Result<Secret> {
     };
     let secret = Secret::from(text);
     if inspect::normalize(secret.expose()).is_empty() {
-        bail!("no token was given on stdin; pipe it in: `printf %s \"$TOKEN\" | tokenkeeper add …`");
+        bail!("no token was given on stdin; pipe it in: `printf %s \"$TOKEN\" | tokenkeeper {usage}`");
     }
     Ok(secret)
 }

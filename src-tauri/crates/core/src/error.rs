@@ -115,3 +115,9 @@ impl From<&Error> for ErrorInfo {
         e.info()
     }
 }
+
+impl From<Error> for ErrorInfo {
+    fn from(e: Error) -> Self {
+        e.info()
+    }
+}

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a token is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// JWS compact serialization: `header.payload.signature`.
@@ -18,7 +18,7 @@ pub enum Format {
 
 /// What a token is for, as far as Tokenkeeper can tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenKind {
     Access,
@@ -33,7 +33,7 @@ pub enum TokenKind {
 
 /// Where a token stands at a given instant. Ordered from worst to best, so `min` is the worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Revoked,
@@ -46,7 +46,7 @@ pub enum Status {
 
 /// What is known about a token's signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SignatureState {
     /// Signed, but checked against nothing: the claims are not trusted.
@@ -59,7 +59,7 @@ pub enum SignatureState {
 
 /// Where a stored expiry came from, so the UI can say how much to trust it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ExpirySource {
     Jwt,
@@ -70,7 +70,7 @@ pub enum ExpirySource {
 
 /// The result of looking inside a token without trusting it. The CLI prints exactly these keys.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Inspection {
     pub format: Format,
     /// A catalog id such as `github`, when the token's prefix says so.
@@ -94,7 +94,7 @@ pub struct Inspection {
 
 /// A stored token's metadata: everything but the secret. Lists are made of these.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TokenMeta {
     pub id: String,
     pub provider: String,
@@ -124,7 +124,7 @@ pub struct TokenMeta {
 
 /// What a user supplies to add a token. Fields left `None` are filled from inspection.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 pub struct NewTokenMeta {
     pub provider: Option<String>,
     pub name: String,
@@ -139,7 +139,7 @@ pub struct NewTokenMeta {
 
 /// An edit of a stored token's metadata. `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 pub struct TokenPatch {
     pub provider: Option<String>,
     pub name: Option<String>,
@@ -148,7 +148,7 @@ pub struct TokenPatch {
     pub account: Option<String>,
     /// `Some(None)` clears the expiry (never expires); `Some(Some(t))` sets it.
     #[serde(default, deserialize_with = "double_option")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null | undefined", optional))]
+    #[cfg_attr(feature = "ts", ts(type = "string | null", optional))]
     pub expires_at: Option<Option<String>>,
     pub notes: Option<String>,
     pub tags: Option<Vec<String>>,
@@ -164,7 +164,7 @@ where
 
 /// Something that happened to a token. The log is append-only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     Added,
@@ -210,7 +210,7 @@ impl EventKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TokenEvent {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub seq: i64,
@@ -224,7 +224,7 @@ pub struct TokenEvent {
 
 /// Everything the detail pane shows about one token.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TokenDetail {
     pub meta: TokenMeta,
     /// The decoded token, when the keyring could be read.
@@ -238,7 +238,7 @@ pub struct TokenDetail {
 
 /// The one error shape that crosses a boundary: the UI switches on `code`, shows `message`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorInfo {
     pub code: ErrorCode,
     pub message: String,
@@ -246,7 +246,7 @@ pub struct ErrorInfo {
 
 /// Stable error codes. Adding one is fine; renaming one breaks the UI and scripts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     KeyringNoBus,
@@ -271,8 +271,29 @@ pub enum ErrorCode {
 
 /// Health of the secret store, for the app's banner and `tokenkeeper doctor`-style checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct KeyringHealth {
     pub ok: bool,
     pub error: Option<ErrorInfo>,
+}
+
+/// App preferences the UI can change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Settings {
+    /// Seconds before a copied token is cleared from the clipboard (5–600).
+    pub clipboard_clear_secs: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { clipboard_clear_secs: 30 }
+    }
+}
+
+/// What the UI learns from a copy: never the secret, only when it will be cleared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CopyReceipt {
+    pub clear_after_secs: u32,
 }

@@ -9,7 +9,7 @@ use crate::model::TokenKind;
 
 /// A provider as the UI and CLI see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProviderInfo {
     pub id: String,
     pub name: String,

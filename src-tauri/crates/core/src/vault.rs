@@ -120,6 +120,11 @@ impl Vault {
         Ok(report)
     }
 
+    /// Changes whenever another connection (the CLI, another window) commits.
+    pub fn data_version(&self) -> Result<i64> {
+        self.conn().pragma_query_value(None, "data_version", |r| r.get(0)).map_err(self.storage())
+    }
+
     /// Every token's metadata, soonest expiry first. Never calls the keyring.
     pub fn list(&self, now: i64) -> Result<Vec<TokenMeta>> {
         let rows = tokens::all(&self.conn()).map_err(self.storage())?;
@@ -372,6 +377,25 @@ impl Vault {
             tokens::set_last_copied(&conn, id, now).map_err(self.storage())?;
         }
         events::append(&conn, id, kind, detail, now).map_err(self.storage())
+    }
+
+    /// The app's preferences, defaults for anything unset or unreadable.
+    pub fn settings(&self) -> Result<crate::model::Settings> {
+        let mut s = crate::model::Settings::default();
+        if let Some(v) = self.setting("clipboard_clear_secs")?.and_then(|v| v.parse().ok()) {
+            s.clipboard_clear_secs = v;
+        }
+        Ok(s)
+    }
+
+    pub fn save_settings(&self, s: &crate::model::Settings) -> Result<crate::model::Settings> {
+        if !(5..=600).contains(&s.clipboard_clear_secs) {
+            return Err(Error::InvalidInput(
+                "The clipboard timeout must be between 5 and 600 seconds".into(),
+            ));
+        }
+        self.set_setting("clipboard_clear_secs", &s.clipboard_clear_secs.to_string())?;
+        Ok(s.clone())
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {

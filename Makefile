@@ -1,0 +1,57 @@
+# Tokenkeeper: `make run` starts the app, `make test` runs every test. Both install what is
+# missing first (Debian 12 / Ubuntu: system packages through apt, npm packages, tauri-driver).
+
+TAURI := ui/node_modules/.bin/tauri
+SESSION := scripts/session.sh
+
+.PHONY: run test deps app app-release deb lint test-rust test-ui test-e2e bindings bench cli
+
+run: deps app
+	./target/debug/tokenkeeper-app
+
+deps:
+	@scripts/deps.sh
+
+# A debug build with the UI embedded (no dev server needed).
+app: deps
+	$(TAURI) build --debug --no-bundle
+
+app-release: deps
+	$(TAURI) build --no-bundle
+
+deb: deps
+	$(TAURI) build --bundles deb
+
+cli:
+	cargo build --release -p tokenkeeper
+
+test: deps
+	@scripts/deps.sh --test
+	$(MAKE) lint
+	$(MAKE) test-ui
+	$(SESSION) $(MAKE) test-rust
+	$(MAKE) test-e2e
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	npm --prefix ui run check
+	npm --prefix ui run lint
+
+test-ui:
+	npm --prefix ui test
+
+# Rust unit and integration tests, including the ones against the real gnome-keyring.
+test-rust:
+	cargo test --workspace --locked
+
+test-e2e: app
+	$(SESSION) tests/e2e/run.sh
+
+# Rewrites ui/src/lib/bindings from the Rust types (the bindings test fails until you do).
+bindings:
+	UPDATE_BINDINGS=1 cargo test -p tokenkeeper-app --test bindings
+
+bench:
+	cargo bench -p tokenkeeper-core
+	tests/bench/app.sh

@@ -1,0 +1,22 @@
+fn main() {
+    // Our own commands get generated `allow-*` permissions; capabilities grant them one by one.
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&[
+            "list_tokens",
+            "list_providers",
+            "inspect_token",
+            "add_token",
+            "update_token",
+            "replace_secret",
+            "delete_token",
+            "token_detail",
+            "reveal_token",
+            "copy_token",
+            "keyring_health",
+            "get_settings",
+            "set_settings",
+            "open_url",
+        ]),
+    ))
+    .expect("tauri build configuration is valid");
+}

@@ -1,0 +1,99 @@
+//! One-line `#[tauri::command]` adapters over `tokenkeeper-core`. Anything that touches SQLite
+//! or the keyring is `async` so it runs off the main thread. Errors cross IPC as
+//! `{code, message}`; secrets cross only in `reveal_token`.
+
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
+use tokenkeeper_core::{
+    Error, Secret,
+    clock::now_unix,
+    inspect,
+    model::{
+        CopyReceipt, ErrorInfo, Inspection, KeyringHealth, NewTokenMeta, Settings, TokenDetail,
+        TokenMeta, TokenPatch,
+    },
+    providers::{self, ProviderInfo},
+};
+
+use crate::state::AppState;
+
+type Res<T> = Result<T, ErrorInfo>;
+
+#[tauri::command(async)]
+pub fn list_tokens(state: State<'_, AppState>) -> Res<Vec<TokenMeta>> {
+    Ok(state.vault.list(now_unix())?)
+}
+
+#[tauri::command]
+pub fn list_providers() -> Vec<ProviderInfo> {
+    providers::catalog()
+}
+
+#[tauri::command(async)]
+pub fn inspect_token(input: String) -> Res<Inspection> {
+    // Pasted text may be a secret: hold it in a type that is zeroized when dropped.
+    let input = Secret::from(input);
+    Ok(inspect::decode(input.expose(), now_unix())?.inspection)
+}
+
+#[tauri::command(async)]
+pub fn add_token(state: State<'_, AppState>, secret: String, meta: NewTokenMeta) -> Res<TokenMeta> {
+    Ok(state.vault.add(&Secret::from(secret), meta, now_unix())?)
+}
+
+#[tauri::command(async)]
+pub fn update_token(state: State<'_, AppState>, id: String, patch: TokenPatch) -> Res<TokenMeta> {
+    Ok(state.vault.update(&id, patch, now_unix())?)
+}
+
+#[tauri::command(async)]
+pub fn replace_secret(state: State<'_, AppState>, id: String, secret: String) -> Res<TokenMeta> {
+    Ok(state.vault.replace_secret(&id, &Secret::from(secret), now_unix())?)
+}
+
+#[tauri::command(async)]
+pub fn delete_token(state: State<'_, AppState>, id: String) -> Res<()> {
+    Ok(state.vault.remove(&id)?)
+}
+
+#[tauri::command(async)]
+pub fn token_detail(state: State<'_, AppState>, id: String) -> Res<TokenDetail> {
+    Ok(state.vault.detail(&id, now_unix())?)
+}
+
+/// The one command whose answer is a secret: the user asked to see it.
+#[tauri::command(async)]
+pub fn reveal_token(state: State<'_, AppState>, id: String) -> Res<String> {
+    Ok(state.reveal(&id)?)
+}
+
+#[tauri::command(async)]
+pub fn copy_token(app: AppHandle, state: State<'_, AppState>, id: String) -> Res<CopyReceipt> {
+    Ok(state.copy(&app, &id)?)
+}
+
+#[tauri::command(async)]
+pub fn keyring_health(state: State<'_, AppState>) -> KeyringHealth {
+    state.vault.health()
+}
+
+#[tauri::command(async)]
+pub fn get_settings(state: State<'_, AppState>) -> Res<Settings> {
+    Ok(state.vault.settings()?)
+}
+
+#[tauri::command(async)]
+pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> Res<Settings> {
+    Ok(state.vault.save_settings(&settings)?)
+}
+
+/// Opens a provider's page in the system browser (never in the app's webview); https only.
+#[tauri::command]
+pub fn open_url(app: AppHandle, url: String) -> Res<()> {
+    if !url.starts_with("https://") {
+        return Err(Error::InvalidInput(format!("Only https links open: {url}")).into());
+    }
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| Error::Internal(format!("Could not open the browser: {e}")).into())
+}

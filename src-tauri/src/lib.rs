@@ -1,0 +1,89 @@
+//! The Tauri shell: wires plugins, state, the tray and the expiry watcher around
+//! `tokenkeeper-core`. It holds no domain logic; commands are one-line adapters.
+
+mod commands;
+mod state;
+mod tray;
+mod watch;
+
+use std::sync::Arc;
+
+use tauri::{Manager, RunEvent, WindowEvent};
+use tokenkeeper_core::{Vault, keyring::OsKeyring, paths};
+
+use crate::state::AppState;
+
+pub fn run() {
+    init_logging();
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tray::show_main(app);
+        }))
+        .plugin(tauri_plugin_opener::init())
+        .setup(|app| {
+            let dir = paths::data_dir()?;
+            let secrets = Arc::new(OsKeyring::new(paths::keyring_service()));
+            // Metadata first so the window has a list at once; the keyring is reconciled in
+            // the background because a locked keyring can take seconds to answer.
+            let vault = Arc::new(Vault::open_metadata(&dir, secrets)?);
+            app.manage(AppState::new(vault.clone()));
+            std::thread::spawn(move || {
+                if let Err(e) = vault.reconcile() {
+                    tracing::warn!(code = ?e.code(), "keyring not reconciled at start: {e}");
+                }
+            });
+            tray::install(app.handle())?;
+            watch::start(app.handle().clone());
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing the window keeps the app in the tray, so it can still warn about expiry.
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && window.label() == "main"
+                && !tray::quitting()
+            {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::list_tokens,
+            commands::list_providers,
+            commands::inspect_token,
+            commands::add_token,
+            commands::update_token,
+            commands::replace_secret,
+            commands::delete_token,
+            commands::token_detail,
+            commands::reveal_token,
+            commands::copy_token,
+            commands::keyring_health,
+            commands::get_settings,
+            commands::set_settings,
+            commands::open_url,
+        ])
+        .build(tauri::generate_context!())
+        .expect("the Tauri context is valid");
+    app.run(|handle, event| {
+        if let RunEvent::Exit = event
+            && let Some(state) = handle.try_state::<AppState>()
+        {
+            // A copied token must not outlive the app on the clipboard.
+            state.clear_clipboard_on_exit();
+        }
+    });
+}
+
+/// Logs to stderr with `RUST_LOG` (default: warnings from us). Third-party crates stay at
+/// `info` at most, so a D-Bus or IPC trace cannot carry a secret.
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let mut filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    for quiet in ["zbus=info", "secret_service=info", "tauri=info", "wry=info", "arboard=info"] {
+        if let Ok(d) = quiet.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

@@ -1,0 +1,91 @@
+//! What the shell keeps between commands: the vault and the clipboard that holds a copied
+//! token until its timer clears it.
+
+use std::{
+    sync::{Arc, Mutex, MutexGuard},
+    time::Duration,
+};
+
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager};
+use tokenkeeper_core::{
+    Error, Secret, Vault, clipboard::SecretClipboard, clock::now_unix, model::CopyReceipt,
+    model::EventKind,
+};
+
+pub struct AppState {
+    pub vault: Arc<Vault>,
+    clipboard: Mutex<Option<SecretClipboard>>,
+    last_copied: Mutex<Option<Secret>>,
+}
+
+#[derive(Clone, Serialize)]
+struct ClipboardCleared {
+    token_id: String,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl AppState {
+    pub fn new(vault: Arc<Vault>) -> Self {
+        AppState { vault, clipboard: Mutex::new(None), last_copied: Mutex::new(None) }
+    }
+
+    /// Copies a token in Rust (the UI never sees it), marked secret, and schedules its clearing.
+    pub fn copy(&self, app: &AppHandle, id: &str) -> Result<CopyReceipt, Error> {
+        let secret = self.vault.secret(id)?;
+        let secs = self.vault.settings()?.clipboard_clear_secs;
+        {
+            let mut guard = lock(&self.clipboard);
+            let clipboard = match guard.as_mut() {
+                Some(c) => c,
+                None => guard.insert(SecretClipboard::new()?),
+            };
+            clipboard.copy(&secret)?;
+        }
+        *lock(&self.last_copied) = Some(secret.clone());
+        self.vault.record(id, EventKind::Copied, "", now_unix())?;
+        let (app, token_id) = (app.clone(), id.to_owned());
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(secs.into()));
+            let state = app.state::<AppState>();
+            if state.clear_if_holds(&secret) {
+                let _ = app.emit("clipboard-cleared", ClipboardCleared { token_id });
+            }
+        });
+        Ok(CopyReceipt { clear_after_secs: secs })
+    }
+
+    /// Clears the clipboard only if it still holds `secret` (the user may have copied since).
+    fn clear_if_holds(&self, secret: &Secret) -> bool {
+        let mut guard = lock(&self.clipboard);
+        let cleared = match guard.as_mut() {
+            Some(c) => c.clear_if_holds(secret).unwrap_or_else(|e| {
+                tracing::warn!("clipboard not cleared: {e}");
+                false
+            }),
+            None => false,
+        };
+        let mut last = lock(&self.last_copied);
+        if last.as_ref() == Some(secret) {
+            *last = None;
+        }
+        cleared
+    }
+
+    pub fn clear_clipboard_on_exit(&self) {
+        let last = lock(&self.last_copied).clone();
+        if let Some(secret) = last {
+            self.clear_if_holds(&secret);
+        }
+    }
+
+    /// The secret for an explicit Reveal, logged as an event.
+    pub fn reveal(&self, id: &str) -> Result<String, Error> {
+        let secret = self.vault.secret(id)?;
+        self.vault.record(id, EventKind::Revealed, "", now_unix())?;
+        Ok(secret.expose().to_owned())
+    }
+}
