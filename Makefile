@@ -4,7 +4,7 @@
 TAURI := ui/node_modules/.bin/tauri
 SESSION := scripts/session.sh
 
-.PHONY: run test deps app app-release deb lint test-rust test-ui test-e2e bindings bench cli
+.PHONY: run test deps app app-release deb lint test-rust test-ui test-e2e test-package bindings bench cli
 
 run: deps app
 	./target/debug/tokenkeeper-app
@@ -31,6 +31,7 @@ test: deps
 	$(MAKE) test-ui
 	$(SESSION) $(MAKE) test-rust
 	$(MAKE) test-e2e
+	$(MAKE) test-package
 
 lint:
 	cargo fmt --all --check
@@ -47,6 +48,10 @@ test-rust:
 
 test-e2e: app
 	$(SESSION) tests/e2e/run.sh
+
+# Builds the .deb and checks its desktop entry starts the app (without installing it).
+test-package: deb
+	$(SESSION) tests/package/deb.sh
 
 # Rewrites ui/src/lib/bindings from the Rust types (the bindings test fails until you do).
 bindings:

@@ -48,7 +48,9 @@ pub fn update_token(state: State<'_, AppState>, id: String, patch: TokenPatch) -
 
 #[tauri::command(async)]
 pub fn replace_secret(state: State<'_, AppState>, id: String, secret: String) -> Res<TokenMeta> {
-    Ok(state.vault.replace_secret(&id, &Secret::from(secret), now_unix())?)
+    Ok(state
+        .vault
+        .replace_secret(&id, &Secret::from(secret), now_unix())?)
 }
 
 #[tauri::command(async)]

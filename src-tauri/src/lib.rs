@@ -78,12 +78,20 @@ pub fn run() {
 /// `info` at most, so a D-Bus or IPC trace cannot carry a secret.
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
-    let mut filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
-    for quiet in ["zbus=info", "secret_service=info", "tauri=info", "wry=info", "arboard=info"] {
+    let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    for quiet in [
+        "zbus=info",
+        "secret_service=info",
+        "tauri=info",
+        "wry=info",
+        "arboard=info",
+    ] {
         if let Ok(d) = quiet.parse() {
             filter = filter.add_directive(d);
         }
     }
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

@@ -30,7 +30,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl AppState {
     pub fn new(vault: Arc<Vault>) -> Self {
-        AppState { vault, clipboard: Mutex::new(None), last_copied: Mutex::new(None) }
+        AppState {
+            vault,
+            clipboard: Mutex::new(None),
+            last_copied: Mutex::new(None),
+        }
     }
 
     /// Copies a token in Rust (the UI never sees it), marked secret, and schedules its clearing.
@@ -55,7 +59,9 @@ impl AppState {
                 let _ = app.emit("clipboard-cleared", ClipboardCleared { token_id });
             }
         });
-        Ok(CopyReceipt { clear_after_secs: secs })
+        Ok(CopyReceipt {
+            clear_after_secs: secs,
+        })
     }
 
     /// Clears the clipboard only if it still holds `secret` (the user may have copied since).

@@ -22,7 +22,10 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
     let open = MenuItem::with_id(app, "open", "Open Tokenkeeper", true, None::<&str>)?;
     let soon = MenuItem::with_id(app, "soon", "Checking expiry…", false, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
-    let menu = Menu::with_items(app, &[&open, &soon, &PredefinedMenuItem::separator(app)?, &quit])?;
+    let menu = Menu::with_items(
+        app,
+        &[&open, &soon, &PredefinedMenuItem::separator(app)?, &quit],
+    )?;
     let mut builder = TrayIconBuilder::with_id("main")
         .tooltip("Tokenkeeper")
         .menu(&menu)
@@ -37,7 +40,9 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         })
         .on_tray_icon_event(|tray, event| {
             if let TrayIconEvent::Click {
-                button: MouseButton::Left, button_state: MouseButtonState::Up, ..
+                button: MouseButton::Left,
+                button_state: MouseButtonState::Up,
+                ..
             } = event
             {
                 show_main(tray.app_handle());

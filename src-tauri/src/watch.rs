@@ -39,7 +39,9 @@ pub fn start(app: AppHandle) {
 }
 
 fn summarize(app: &AppHandle, state: &AppState) {
-    let Ok(tokens) = state.vault.list(now_unix()) else { return };
+    let Ok(tokens) = state.vault.list(now_unix()) else {
+        return;
+    };
     let count = |s: Status| tokens.iter().filter(|t| t.status == s).count();
     tray::set_soon(app, count(Status::ExpiringSoon), count(Status::Expired));
 }

@@ -14,9 +14,24 @@ fn generate(dir: &Path) {
         };
     }
     export!(
-        Format, TokenKind, Status, SignatureState, ExpirySource, Inspection, TokenMeta,
-        NewTokenMeta, TokenPatch, EventKind, TokenEvent, TokenDetail, ErrorInfo, ErrorCode,
-        KeyringHealth, Settings, CopyReceipt, ProviderInfo,
+        Format,
+        TokenKind,
+        Status,
+        SignatureState,
+        ExpirySource,
+        Inspection,
+        TokenMeta,
+        NewTokenMeta,
+        TokenPatch,
+        EventKind,
+        TokenEvent,
+        TokenDetail,
+        ErrorInfo,
+        ErrorCode,
+        KeyringHealth,
+        Settings,
+        CopyReceipt,
+        ProviderInfo,
     );
 }
 

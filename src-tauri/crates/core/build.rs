@@ -3,7 +3,8 @@
 use std::{env, fs, path::PathBuf};
 
 fn main() {
-    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets this")).join("providers");
+    let dir =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets this")).join("providers");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .expect("providers/ exists")
@@ -14,7 +15,10 @@ fn main() {
     let mut out = String::from("&[\n");
     for f in files {
         println!("cargo:rerun-if-changed={}", f.display());
-        out.push_str(&format!("    include_str!({:?}),\n", f.display().to_string()));
+        out.push_str(&format!(
+            "    include_str!({:?}),\n",
+            f.display().to_string()
+        ));
     }
     out.push(']');
     let dest = PathBuf::from(env::var("OUT_DIR").expect("cargo sets this")).join("catalog.rs");

@@ -22,7 +22,17 @@ use crate::{args::Cli, args::Command, output};
 pub fn run(cli: Cli) -> Result<()> {
     let now = now_unix();
     match cli.command {
-        Command::Add { name, provider, kind, expires, scopes, account, notes, tags, json } => {
+        Command::Add {
+            name,
+            provider,
+            kind,
+            expires,
+            scopes,
+            account,
+            notes,
+            tags,
+            json,
+        } => {
             let expires_at = expires
                 .map(|e| parse_expiry(&e, now).map(|t| rfc3339(t).unwrap_or_default()))
                 .transpose()?;
@@ -54,7 +64,10 @@ pub fn run(cli: Cli) -> Result<()> {
             if json {
                 output::json(&stored)
             } else {
-                println!("Replaced the secret of {}/{} ({})", stored.provider, stored.name, stored.id);
+                println!(
+                    "Replaced the secret of {}/{} ({})",
+                    stored.provider, stored.name, stored.id
+                );
                 Ok(())
             }
         }
@@ -64,7 +77,11 @@ pub fn run(cli: Cli) -> Result<()> {
             if let Some(p) = provider {
                 tokens.retain(|t| t.provider == p);
             }
-            if json { output::json(&tokens) } else { output::table(&tokens, now) }
+            if json {
+                output::json(&tokens)
+            } else {
+                output::table(&tokens, now)
+            }
         }
         Command::Show { token, json } => {
             let vault = open_metadata()?;
@@ -172,14 +189,18 @@ fn read_secret(usage: &str) -> Result<Secret> {
     };
     let secret = Secret::from(text);
     if inspect::normalize(secret.expose()).is_empty() {
-        bail!("no token was given on stdin; pipe it in: `printf %s \"$TOKEN\" | tokenkeeper {usage}`");
+        bail!(
+            "no token was given on stdin; pipe it in: `printf %s \"$TOKEN\" | tokenkeeper {usage}`"
+        );
     }
     Ok(secret)
 }
 
 fn read_capped(reader: impl Read) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
-    reader.take(MAX_TOKEN_BYTES as u64 + 1).read_to_end(&mut buf)?;
+    reader
+        .take(MAX_TOKEN_BYTES as u64 + 1)
+        .read_to_end(&mut buf)?;
     Ok(buf)
 }
 
@@ -188,7 +209,9 @@ fn token_input(arg: Option<String>) -> Result<Vec<u8>> {
     match arg.as_deref() {
         Some("-") | None => {
             if std::io::stdin().is_terminal() {
-                bail!("give a token as an argument, or pipe one in: `pbpaste | tokenkeeper decode`");
+                bail!(
+                    "give a token as an argument, or pipe one in: `pbpaste | tokenkeeper decode`"
+                );
             }
             read_capped(std::io::stdin().lock())
         }

@@ -31,7 +31,13 @@ fn one_line(e: &anyhow::Error) -> String {
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("off"));
-    for quiet in ["zbus=info", "secret_service=info", "ureq=info", "rustls=info", "arboard=info"] {
+    for quiet in [
+        "zbus=info",
+        "secret_service=info",
+        "ureq=info",
+        "rustls=info",
+        "arboard=info",
+    ] {
         if let Ok(d) = quiet.parse() {
             filter = filter.add_directive(d);
         }

@@ -13,7 +13,10 @@ pub fn json<T: Serialize>(value: &T) -> Result<()> {
 }
 
 fn word<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn status_word(s: Status) -> &'static str {
@@ -56,8 +59,11 @@ pub fn table(tokens: &[TokenMeta], now: i64) -> Result<()> {
         }
     }
     for r in std::iter::once(&header).chain(&rows) {
-        let line: Vec<String> =
-            r.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        let line: Vec<String> = r
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
         println!("{}", line.join("  ").trim_end());
     }
     Ok(())
@@ -88,7 +94,16 @@ pub fn show(t: &TokenMeta, events: &[TokenEvent], now: i64) -> Result<()> {
     }
     println!("  events");
     for e in events {
-        println!("    {}  {}{}", e.at, word(&e.kind), if e.detail.is_empty() { String::new() } else { format!(" ({})", e.detail) });
+        println!(
+            "    {}  {}{}",
+            e.at,
+            word(&e.kind),
+            if e.detail.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", e.detail)
+            }
+        );
     }
     Ok(())
 }
@@ -102,7 +117,11 @@ pub fn inspection(i: &Inspection, now: i64) -> Result<()> {
     }
     println!("signature  {}", word(&i.signature));
     println!("status     {}", status_word(i.status));
-    for (label, t) in [("expires", &i.expires_at), ("issued", &i.issued_at), ("not before", &i.not_before)] {
+    for (label, t) in [
+        ("expires", &i.expires_at),
+        ("issued", &i.issued_at),
+        ("not before", &i.not_before),
+    ] {
         if let Some(t) = t {
             println!("{label:<10} {t} ({})", relative(secs(Some(t)), now));
         }

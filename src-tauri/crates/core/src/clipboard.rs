@@ -25,13 +25,18 @@ pub struct SecretClipboard {
 
 impl SecretClipboard {
     pub fn new() -> Result<Self> {
-        arboard::Clipboard::new().map(|inner| SecretClipboard { inner }).map_err(clipboard_error)
+        arboard::Clipboard::new()
+            .map(|inner| SecretClipboard { inner })
+            .map_err(clipboard_error)
     }
 
     /// Puts `secret` on the clipboard, excluded from clipboard history.
     pub fn copy(&mut self, secret: &Secret) -> Result<()> {
         let set = self.inner.set();
-        #[cfg(all(unix, not(any(target_os = "macos", target_os = "ios", target_os = "android"))))]
+        #[cfg(all(
+            unix,
+            not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+        ))]
         let set = {
             use arboard::SetExtLinux as _;
             set.exclude_from_history()
@@ -44,9 +49,12 @@ impl SecretClipboard {
         #[cfg(target_os = "windows")]
         let set = {
             use arboard::SetExtWindows as _;
-            set.exclude_from_monitoring().exclude_from_cloud().exclude_from_history()
+            set.exclude_from_monitoring()
+                .exclude_from_cloud()
+                .exclude_from_history()
         };
-        set.text(secret.expose().to_owned()).map_err(clipboard_error)
+        set.text(secret.expose().to_owned())
+            .map_err(clipboard_error)
     }
 
     /// Clears the clipboard if it still holds `secret`; returns whether it did. Anything the

@@ -11,16 +11,20 @@ pub fn now_unix() -> i64 {
 
 /// RFC 3339 in UTC (`2026-11-21T10:00:00Z`), or `None` when out of the representable range.
 pub fn rfc3339(secs: i64) -> Option<String> {
-    OffsetDateTime::from_unix_timestamp(secs).ok().and_then(|t| t.format(&Rfc3339).ok())
+    OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
 }
 
 /// Parses RFC 3339 (any offset) into unix seconds.
 pub fn parse_rfc3339(s: &str) -> Result<i64> {
-    OffsetDateTime::parse(s.trim(), &Rfc3339).map(|t| t.unix_timestamp()).map_err(|e| {
-        Error::InvalidInput(format!(
-            "`{s}` is not an RFC 3339 time ({e}); write it like 2026-12-31T23:59:00Z"
-        ))
-    })
+    OffsetDateTime::parse(s.trim(), &Rfc3339)
+        .map(|t| t.unix_timestamp())
+        .map_err(|e| {
+            Error::InvalidInput(format!(
+                "`{s}` is not an RFC 3339 time ({e}); write it like 2026-12-31T23:59:00Z"
+            ))
+        })
 }
 
 /// Parses a user's expiry: RFC 3339, a date (`2026-12-31`, end of that day UTC), or a duration
@@ -67,7 +71,12 @@ pub fn countdown(expires_at: Option<i64>, now: i64) -> String {
         if left >= 86_400 {
             format!("in {}d {}h", left / 86_400, left % 86_400 / 3_600)
         } else {
-            format!("in {:02}:{:02}:{:02}", left / 3_600, left % 3_600 / 60, left % 60)
+            format!(
+                "in {:02}:{:02}:{:02}",
+                left / 3_600,
+                left % 3_600 / 60,
+                left % 60
+            )
         }
     } else {
         let ago = now.saturating_sub(exp);
@@ -82,7 +91,9 @@ pub fn countdown(expires_at: Option<i64>, now: i64) -> String {
 
 /// `in 3d 2h` / `3d 2h ago` style relative time, for times that are not expiries.
 pub fn relative(at: Option<i64>, now: i64) -> String {
-    let Some(at) = at else { return "unknown".into() };
+    let Some(at) = at else {
+        return "unknown".into();
+    };
     let d = at.saturating_sub(now);
     let a = d.unsigned_abs();
     let span = match a {
@@ -91,7 +102,11 @@ pub fn relative(at: Option<i64>, now: i64) -> String {
         3_600..86_400 => format!("{}h {}m", a / 3_600, a % 3_600 / 60),
         _ => format!("{}d {}h", a / 86_400, a % 86_400 / 3_600),
     };
-    if d >= 0 { format!("in {span}") } else { format!("{span} ago") }
+    if d >= 0 {
+        format!("in {span}")
+    } else {
+        format!("{span} ago")
+    }
 }
 
 #[cfg(test)]
@@ -100,8 +115,14 @@ mod tests {
 
     #[test]
     fn round_trips_and_formats_utc() {
-        assert_eq!(rfc3339(1_300_819_380).as_deref(), Some("2011-03-22T18:43:00Z"));
-        assert_eq!(parse_rfc3339("2011-03-22T19:43:00+01:00").ok(), Some(1_300_819_380));
+        assert_eq!(
+            rfc3339(1_300_819_380).as_deref(),
+            Some("2011-03-22T18:43:00Z")
+        );
+        assert_eq!(
+            parse_rfc3339("2011-03-22T19:43:00+01:00").ok(),
+            Some(1_300_819_380)
+        );
         assert_eq!(rfc3339(i64::MAX), None);
     }
 

@@ -56,9 +56,15 @@ pub enum Error {
     #[error("{0}")]
     Network(String),
     #[error("The token database at {path} could not be used: {source}")]
-    Storage { path: String, source: rusqlite::Error },
+    Storage {
+        path: String,
+        source: rusqlite::Error,
+    },
     #[error("{context}: {source}")]
-    Io { context: String, source: std::io::Error },
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Clipboard(String),
     #[error("{0}")]
@@ -102,11 +108,17 @@ impl Error {
     }
 
     pub fn info(&self) -> ErrorInfo {
-        ErrorInfo { code: self.code(), message: self.to_string() }
+        ErrorInfo {
+            code: self.code(),
+            message: self.to_string(),
+        }
     }
 
     pub(crate) fn storage(path: &std::path::Path) -> impl FnOnce(rusqlite::Error) -> Error + '_ {
-        move |source| Error::Storage { path: path.display().to_string(), source }
+        move |source| Error::Storage {
+            path: path.display().to_string(),
+            source,
+        }
     }
 }
 

@@ -51,7 +51,10 @@ pub fn decode_bytes(input: &[u8], now: i64) -> Result<Inspected> {
 
 fn check_size(size: usize) -> Result<()> {
     if size > MAX_TOKEN_BYTES {
-        return Err(Error::TokenTooLarge { size, limit: MAX_TOKEN_BYTES });
+        return Err(Error::TokenTooLarge {
+            size,
+            limit: MAX_TOKEN_BYTES,
+        });
     }
     Ok(())
 }
@@ -126,12 +129,14 @@ fn part_name(index: usize, jwe: bool) -> &'static str {
 
 fn b64(part: &str, index: usize, jwe: bool) -> Result<Vec<u8>> {
     // Some issuers pad; RFC 7515 says not to, but the bytes are the same.
-    URL_SAFE_NO_PAD.decode(part.trim_end_matches('=')).map_err(|e| {
-        Error::TokenMalformed(format!(
-            "The {} is not valid base64url: {e}",
-            part_name(index, jwe)
-        ))
-    })
+    URL_SAFE_NO_PAD
+        .decode(part.trim_end_matches('='))
+        .map_err(|e| {
+            Error::TokenMalformed(format!(
+                "The {} is not valid base64url: {e}",
+                part_name(index, jwe)
+            ))
+        })
 }
 
 fn json_object(bytes: &[u8], index: usize, jwe: bool) -> Result<Map<String, Value>> {
@@ -158,7 +163,11 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
-fn header(parts: &[&str], jwe: bool, warnings: &mut Vec<String>) -> Result<(Map<String, Value>, String)> {
+fn header(
+    parts: &[&str],
+    jwe: bool,
+    warnings: &mut Vec<String>,
+) -> Result<(Map<String, Value>, String)> {
     let h = json_object(&b64(parts[0], 0, jwe)?, 0, jwe)?;
     let alg = match h.get("alg") {
         Some(Value::String(a)) if !a.is_empty() => a.clone(),
@@ -187,7 +196,8 @@ fn decode_jws(parts: &[&str], now: i64, mut warnings: Vec<String>) -> Result<Ins
     let signature = b64(parts[2], 2, false)?;
     let unsigned = alg.eq_ignore_ascii_case("none");
     if unsigned {
-        warnings.push("`alg` is `none`: the token is unsigned and anyone could have forged it".into());
+        warnings
+            .push("`alg` is `none`: the token is unsigned and anyone could have forged it".into());
         if !signature.is_empty() {
             warnings.push("`alg` is `none` but a signature is present".into());
         }
@@ -198,9 +208,17 @@ fn decode_jws(parts: &[&str], now: i64, mut warnings: Vec<String>) -> Result<Ins
     let exp = time_claim(&claims, "exp", &mut warnings);
     let iat = time_claim(&claims, "iat", &mut warnings);
     let nbf = time_claim(&claims, "nbf", &mut warnings);
-    let lifetime = Lifetime { issued_at: iat, not_before: nbf, expires_at: exp, revoked: false };
+    let lifetime = Lifetime {
+        issued_at: iat,
+        not_before: nbf,
+        expires_at: exp,
+        revoked: false,
+    };
     let str_claim = |k: &str| claims.get(k).and_then(Value::as_str).map(str::to_owned);
-    let provider = str_claim("iss").as_deref().and_then(providers::by_issuer).map(str::to_owned);
+    let provider = str_claim("iss")
+        .as_deref()
+        .and_then(providers::by_issuer)
+        .map(str::to_owned);
     let inspection = Inspection {
         format: Format::Jwt,
         provider,
@@ -210,7 +228,11 @@ fn decode_jws(parts: &[&str], now: i64, mut warnings: Vec<String>) -> Result<Ins
         issued_at: iat.and_then(rfc3339),
         not_before: nbf.and_then(rfc3339),
         status: status_at(lifetime, now),
-        signature: if unsigned { SignatureState::Unsigned } else { SignatureState::Unverified },
+        signature: if unsigned {
+            SignatureState::Unsigned
+        } else {
+            SignatureState::Unverified
+        },
         header: Some(Value::Object(header)),
         claims: None,
         warnings,
@@ -221,7 +243,10 @@ fn decode_jws(parts: &[&str], now: i64, mut warnings: Vec<String>) -> Result<Ins
             .or_else(|| str_claim("preferred_username"))
             .or_else(|| str_claim("upn"))
             .or_else(|| str_claim("sub")),
-        inspection: Inspection { claims: Some(Value::Object(claims)), ..inspection },
+        inspection: Inspection {
+            claims: Some(Value::Object(claims)),
+            ..inspection
+        },
         lifetime,
         prefix: None,
     })
@@ -238,7 +263,9 @@ fn decode_jwe(parts: &[&str], now: i64, mut warnings: Vec<String>) -> Result<Ins
         b64(part, i, true)?;
     }
     if parts[3].is_empty() {
-        return Err(Error::TokenMalformed("The ciphertext (part 4) is empty".into()));
+        return Err(Error::TokenMalformed(
+            "The ciphertext (part 4) is empty".into(),
+        ));
     }
     warnings.push("The payload is encrypted: its claims can only be read by the recipient".into());
     let lifetime = Lifetime::default();
@@ -269,7 +296,9 @@ fn time_claim(claims: &Map<String, Value>, key: &str, warnings: &mut Vec<String>
     let v = claims.get(key)?;
     let secs = match v {
         Value::Number(n) => n.as_i64().or_else(|| {
-            n.as_f64().filter(|f| f.is_finite() && f.abs() < 1e15).map(|f| f.floor() as i64)
+            n.as_f64()
+                .filter(|f| f.is_finite() && f.abs() < 1e15)
+                .map(|f| f.floor() as i64)
         }),
         _ => None,
     };
@@ -289,7 +318,11 @@ fn scopes(claims: &Map<String, Value>) -> Vec<String> {
         match claims.get(key) {
             Some(Value::String(s)) => return s.split_whitespace().map(str::to_owned).collect(),
             Some(Value::Array(a)) => {
-                return a.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+                return a
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect();
             }
             _ => {}
         }
@@ -298,12 +331,21 @@ fn scopes(claims: &Map<String, Value>) -> Vec<String> {
 }
 
 fn jwt_kind(header: &Map<String, Value>, claims: &Map<String, Value>) -> TokenKind {
-    let typ = header.get("typ").and_then(Value::as_str).unwrap_or("").to_ascii_lowercase();
-    let token_use = claims.get("token_use").and_then(Value::as_str).unwrap_or("");
+    let typ = header
+        .get("typ")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let token_use = claims
+        .get("token_use")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if typ == "at+jwt" || typ == "application/at+jwt" || token_use == "access" {
         TokenKind::Access
     } else if token_use == "id"
-        || ["nonce", "at_hash", "c_hash"].iter().any(|k| claims.contains_key(*k))
+        || ["nonce", "at_hash", "c_hash"]
+            .iter()
+            .any(|k| claims.contains_key(*k))
     {
         TokenKind::Id
     } else if token_use == "refresh" {

@@ -52,7 +52,12 @@ impl OsKeyring {
     }
 
     pub fn with_timeout(service: impl Into<String>, timeout: Duration) -> Self {
-        OsKeyring { service: service.into(), timeout, store: Mutex::new(None), calls: 0.into() }
+        OsKeyring {
+            service: service.into(),
+            timeout,
+            store: Mutex::new(None),
+            calls: 0.into(),
+        }
     }
 
     pub fn service(&self) -> &str {
@@ -81,9 +86,13 @@ impl OsKeyring {
                 // The receiver may have timed out and gone; nothing to do then.
                 let _ = tx.send(f());
             })
-            .map_err(|e| Error::KeyringFailure { detail: format!("cannot start a thread: {e}") })?;
+            .map_err(|e| Error::KeyringFailure {
+                detail: format!("cannot start a thread: {e}"),
+            })?;
         rx.recv_timeout(self.timeout)
-            .map_err(|_| Error::KeyringTimeout { secs: self.timeout.as_secs().max(1) })
+            .map_err(|_| Error::KeyringTimeout {
+                secs: self.timeout.as_secs().max(1),
+            })
     }
 
     fn entry_call<T: Send + 'static>(
@@ -108,7 +117,10 @@ impl OsKeyring {
     }
 }
 
-#[cfg(all(unix, not(any(target_os = "macos", target_os = "ios", target_os = "android"))))]
+#[cfg(all(
+    unix,
+    not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+))]
 fn connect() -> keyring_core::Result<Arc<CredentialStore>> {
     let s: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new()?;
     Ok(s)
@@ -147,9 +159,16 @@ fn map_connect_error(e: &keyring_core::Error) -> Error {
     let (text, detail) = (full_text(e), e.to_string());
     if text.contains("ServiceUnknown") || text.contains("org.freedesktop.secrets") {
         Error::KeyringNoService { detail }
-    } else if ["Address", "address", "socket", "No such file", "Connection refused", "DBUS_"]
-        .iter()
-        .any(|needle| text.contains(needle))
+    } else if [
+        "Address",
+        "address",
+        "socket",
+        "No such file",
+        "Connection refused",
+        "DBUS_",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
     {
         Error::KeyringNoBus { detail }
     } else {
@@ -175,8 +194,10 @@ fn map_op_error(e: &keyring_core::Error) -> Error {
 impl SecretStore for OsKeyring {
     fn set(&self, account: &str, label: &str, secret: &Secret) -> Result<()> {
         let value = secret.clone();
-        self.entry_call(account, Some(label), move |e| e.set_password(value.expose()))?
-            .map_err(|e| map_op_error(&e))
+        self.entry_call(account, Some(label), move |e| {
+            e.set_password(value.expose())
+        })?
+        .map_err(|e| map_op_error(&e))
     }
 
     fn get(&self, account: &str) -> Result<Option<Secret>> {

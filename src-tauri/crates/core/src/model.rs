@@ -287,7 +287,9 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { clipboard_clear_secs: 30 }
+        Settings {
+            clipboard_clear_secs: 30,
+        }
     }
 }
 

@@ -57,10 +57,17 @@ static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
     let mut prefixes: Vec<(String, usize, TokenKind)> = providers
         .iter()
         .enumerate()
-        .flat_map(|(i, p)| p.prefixes.iter().map(move |r| (r.prefix.clone(), i, r.kind)))
+        .flat_map(|(i, p)| {
+            p.prefixes
+                .iter()
+                .map(move |r| (r.prefix.clone(), i, r.kind))
+        })
         .collect();
     prefixes.sort_by_key(|(p, _, _)| std::cmp::Reverse(p.len()));
-    Catalog { providers, prefixes }
+    Catalog {
+        providers,
+        prefixes,
+    }
 });
 
 /// Every built-in provider, in a stable order (by name, "Other" last).
@@ -86,14 +93,18 @@ pub fn catalog() -> Vec<ProviderInfo> {
 /// Whether `id` names a built-in provider or a custom OIDC one (`oidc:<name>`).
 pub fn is_known(id: &str) -> bool {
     CATALOG.providers.iter().any(|p| p.id == id)
-        || id.strip_prefix("oidc:").is_some_and(|rest| !rest.is_empty())
+        || id
+            .strip_prefix("oidc:")
+            .is_some_and(|rest| !rest.is_empty())
 }
 
 /// The provider and kind a token's documented prefix names, if any.
 pub fn by_prefix(token: &str) -> Option<(&'static str, TokenKind, &'static str)> {
-    CATALOG.prefixes.iter().find(|(p, _, _)| token.starts_with(p.as_str())).map(|(p, i, k)| {
-        (CATALOG.providers[*i].id.as_str(), *k, p.as_str())
-    })
+    CATALOG
+        .prefixes
+        .iter()
+        .find(|(p, _, _)| token.starts_with(p.as_str()))
+        .map(|(p, i, k)| (CATALOG.providers[*i].id.as_str(), *k, p.as_str()))
 }
 
 /// The provider a JWT issuer belongs to, if any.

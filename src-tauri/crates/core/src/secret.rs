@@ -76,7 +76,10 @@ mod tests {
     fn debug_never_shows_the_secret() {
         let s = Secret::new("ghp_SENTINEL_do_not_print".into());
         let printed = format!("{s:?} {s:#?} {:?}", Some(&s));
-        assert!(!printed.contains("SENTINEL"), "Debug printed the secret: {printed}");
+        assert!(
+            !printed.contains("SENTINEL"),
+            "Debug printed the secret: {printed}"
+        );
         assert!(printed.contains("redacted"));
     }
 
@@ -86,7 +89,10 @@ mod tests {
         let err = serde_json::to_string(&s).expect_err("a secret must not serialize");
         assert!(err.to_string().contains("refusing"));
         let wrapped = serde_json::to_string(&vec![s]);
-        assert!(wrapped.is_err(), "a secret nested in a list must not serialize either");
+        assert!(
+            wrapped.is_err(),
+            "a secret nested in a list must not serialize either"
+        );
     }
 
     #[test]

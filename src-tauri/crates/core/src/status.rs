@@ -45,7 +45,9 @@ pub fn status_at(l: Lifetime, now: i64) -> Status {
     }
     match l.expires_at {
         None => Status::NoExpiry,
-        Some(exp) if exp.saturating_sub(now) < soon_threshold(l.issued_at, exp) => Status::ExpiringSoon,
+        Some(exp) if exp.saturating_sub(now) < soon_threshold(l.issued_at, exp) => {
+            Status::ExpiringSoon
+        }
         Some(_) => Status::Valid,
     }
 }
@@ -57,7 +59,12 @@ mod tests {
     const DAY: i64 = 24 * 3600;
 
     fn life(iat: Option<i64>, nbf: Option<i64>, exp: Option<i64>) -> Lifetime {
-        Lifetime { issued_at: iat, not_before: nbf, expires_at: exp, revoked: false }
+        Lifetime {
+            issued_at: iat,
+            not_before: nbf,
+            expires_at: exp,
+            revoked: false,
+        }
     }
 
     #[test]
@@ -72,7 +79,11 @@ mod tests {
     fn twenty_percent_of_lifetime_boundary() {
         // A one-hour token: the last 12 minutes are "expiring soon".
         let l = life(Some(0), None, Some(3600));
-        assert_eq!(status_at(l, 3600 - 720), Status::Valid, "exactly 20% left is still valid");
+        assert_eq!(
+            status_at(l, 3600 - 720),
+            Status::Valid,
+            "exactly 20% left is still valid"
+        );
         assert_eq!(status_at(l, 3600 - 719), Status::ExpiringSoon);
         assert_eq!(status_at(l, 0), Status::Valid);
     }
@@ -99,7 +110,10 @@ mod tests {
         assert_eq!(status_at(l, 999), Status::NotYetValid);
         assert_eq!(status_at(l, 1000), Status::Valid);
         // nbf in the future without an expiry is still not yet valid.
-        assert_eq!(status_at(life(None, Some(10), None), 9), Status::NotYetValid);
+        assert_eq!(
+            status_at(life(None, Some(10), None), 9),
+            Status::NotYetValid
+        );
     }
 
     #[test]
@@ -107,19 +121,32 @@ mod tests {
         assert_eq!(status_at(life(None, None, None), 123), Status::NoExpiry);
         let mut l = life(Some(0), None, Some(10));
         l.revoked = true;
-        assert_eq!(status_at(l, 5), Status::Revoked, "revoked wins over everything");
+        assert_eq!(
+            status_at(l, 5),
+            Status::Revoked,
+            "revoked wins over everything"
+        );
         assert_eq!(status_at(l, 50), Status::Revoked);
     }
 
     #[test]
     fn expired_wins_over_not_yet_valid() {
-        assert_eq!(status_at(life(None, Some(100), Some(50)), 60), Status::Expired);
+        assert_eq!(
+            status_at(life(None, Some(100), Some(50)), 60),
+            Status::Expired
+        );
     }
 
     #[test]
     fn degenerate_lifetimes_do_not_panic() {
-        assert_eq!(status_at(life(Some(i64::MAX), None, Some(i64::MIN)), 0), Status::Expired);
-        assert_eq!(status_at(life(Some(i64::MIN), None, Some(i64::MAX)), 0), Status::Valid);
+        assert_eq!(
+            status_at(life(Some(i64::MAX), None, Some(i64::MIN)), 0),
+            Status::Expired
+        );
+        assert_eq!(
+            status_at(life(Some(i64::MIN), None, Some(i64::MAX)), 0),
+            Status::Valid
+        );
         assert_eq!(status_at(life(Some(10), None, Some(10)), 9), Status::Valid);
     }
 }

@@ -45,7 +45,11 @@ impl Vault {
         paths::ensure_dir(dir)?;
         let db_path = dir.join("tokenkeeper.db");
         let conn = db::open(&db_path)?;
-        Ok(Vault { db: Mutex::new(conn), db_path, secrets })
+        Ok(Vault {
+            db: Mutex::new(conn),
+            db_path,
+            secrets,
+        })
     }
 
     /// Opens the vault and reconciles it with the keyring. A keyring failure does not fail the
@@ -77,8 +81,14 @@ impl Vault {
 
     pub fn health(&self) -> KeyringHealth {
         match self.secrets.check() {
-            Ok(()) => KeyringHealth { ok: true, error: None },
-            Err(e) => KeyringHealth { ok: false, error: Some(e.info()) },
+            Ok(()) => KeyringHealth {
+                ok: true,
+                error: None,
+            },
+            Err(e) => KeyringHealth {
+                ok: false,
+                error: Some(e.info()),
+            },
         }
     }
 
@@ -91,8 +101,10 @@ impl Vault {
         let accounts = self.secrets.accounts()?;
         let rows = tokens::generations(&tx).map_err(self.storage())?;
         let mut report = ReconcileReport::default();
-        let current: std::collections::HashSet<String> =
-            rows.iter().map(|(id, g, _)| tokens::account_key(id, *g)).collect();
+        let current: std::collections::HashSet<String> = rows
+            .iter()
+            .map(|(id, g, _)| tokens::account_key(id, *g))
+            .collect();
         for account in &accounts {
             if !current.contains(account) && tokens::parse_account_key(account).is_some() {
                 self.secrets.delete(account)?;
@@ -105,8 +117,14 @@ impl Vault {
             if missing != was_missing {
                 tokens::set_missing(&tx, &id, missing).map_err(self.storage())?;
                 if missing {
-                    events::append(&tx, &id, EventKind::SecretMissing, "", crate::clock::now_unix())
-                        .map_err(self.storage())?;
+                    events::append(
+                        &tx,
+                        &id,
+                        EventKind::SecretMissing,
+                        "",
+                        crate::clock::now_unix(),
+                    )
+                    .map_err(self.storage())?;
                     report.flagged_missing += 1;
                 } else {
                     report.recovered += 1;
@@ -122,7 +140,9 @@ impl Vault {
 
     /// Changes whenever another connection (the CLI, another window) commits.
     pub fn data_version(&self) -> Result<i64> {
-        self.conn().pragma_query_value(None, "data_version", |r| r.get(0)).map_err(self.storage())
+        self.conn()
+            .pragma_query_value(None, "data_version", |r| r.get(0))
+            .map_err(self.storage())
     }
 
     /// Every token's metadata, soonest expiry first. Never calls the keyring.
@@ -172,7 +192,10 @@ impl Vault {
         let name = validate_name(&meta.name)?;
         let (expires_at, expiry_source) = match meta.expires_at.as_deref() {
             Some(t) if !t.trim().is_empty() => (Some(parse_rfc3339(t)?), Some(ExpirySource::User)),
-            _ => (inspected.lifetime.expires_at, inspected.lifetime.expires_at.map(|_| ExpirySource::Jwt)),
+            _ => (
+                inspected.lifetime.expires_at,
+                inspected.lifetime.expires_at.map(|_| ExpirySource::Jwt),
+            ),
         };
         let row = TokenRow {
             id: uuid::Uuid::new_v4().to_string(),
@@ -181,7 +204,10 @@ impl Vault {
             kind: meta.kind.unwrap_or(insp.kind),
             format: insp.format,
             scopes: meta.scopes.unwrap_or_else(|| inspected.scopes.clone()),
-            account: meta.account.filter(|a| !a.is_empty()).or_else(|| inspected.subject.clone()),
+            account: meta
+                .account
+                .filter(|a| !a.is_empty())
+                .or_else(|| inspected.subject.clone()),
             created_at: now,
             issued_at: inspected.lifetime.issued_at,
             not_before: inspected.lifetime.not_before,
@@ -287,10 +313,14 @@ impl Vault {
             }
             if self.row(id)?.secret_generation == row.secret_generation {
                 tokens::set_missing(&self.conn(), id, true).map_err(self.storage())?;
-                return Err(Error::SecretMissing { token: format!("{}/{}", row.provider, row.name) });
+                return Err(Error::SecretMissing {
+                    token: format!("{}/{}", row.provider, row.name),
+                });
             }
         }
-        Err(Error::SecretMissing { token: id.to_owned() })
+        Err(Error::SecretMissing {
+            token: id.to_owned(),
+        })
     }
 
     /// Metadata, decoded token, masked preview and events for the detail pane.
@@ -310,7 +340,13 @@ impl Vault {
             Err(e) => (None, None, Some(e.info())),
         };
         let meta = self.row(id)?.meta(now);
-        Ok(TokenDetail { meta, inspection, secret_error, masked, events })
+        Ok(TokenDetail {
+            meta,
+            inspection,
+            secret_error,
+            masked,
+            events,
+        })
     }
 
     pub fn update(&self, id: &str, patch: TokenPatch, now: i64) -> Result<TokenMeta> {
@@ -350,7 +386,10 @@ impl Vault {
             .into_iter()
             .any(|other| other.id != row.id);
         if clash {
-            return Err(Error::DuplicateName { provider: row.provider, name: row.name });
+            return Err(Error::DuplicateName {
+                provider: row.provider,
+                name: row.name,
+            });
         }
         tokens::update(&tx, &row).map_err(self.storage())?;
         events::append(&tx, id, EventKind::Edited, "", now).map_err(self.storage())?;
@@ -382,7 +421,10 @@ impl Vault {
     /// The app's preferences, defaults for anything unset or unreadable.
     pub fn settings(&self) -> Result<crate::model::Settings> {
         let mut s = crate::model::Settings::default();
-        if let Some(v) = self.setting("clipboard_clear_secs")?.and_then(|v| v.parse().ok()) {
+        if let Some(v) = self
+            .setting("clipboard_clear_secs")?
+            .and_then(|v| v.parse().ok())
+        {
             s.clipboard_clear_secs = v;
         }
         Ok(s)
@@ -418,7 +460,9 @@ fn prepare_secret(secret: &Secret, now: i64) -> Result<(Secret, Inspected)> {
 fn validate_name(name: &str) -> Result<String> {
     let n = name.trim();
     if n.is_empty() {
-        return Err(Error::InvalidInput("Give the token a name, such as `ci-deploy`".into()));
+        return Err(Error::InvalidInput(
+            "Give the token a name, such as `ci-deploy`".into(),
+        ));
     }
     if n.contains('/') || n.chars().any(char::is_control) || n.chars().count() > 100 {
         return Err(Error::InvalidInput(format!(
@@ -463,4 +507,3 @@ impl crate::model::Inspection {
         }
     }
 }
-

@@ -23,9 +23,8 @@ pub fn load_jwks(source: &str) -> Result<JwkSet> {
     let text = if source.starts_with("https://") || source.starts_with("http://") {
         fetch(source)?
     } else {
-        std::fs::read_to_string(source).map_err(|e| {
-            Error::KeyInvalid(format!("Cannot read the key file {source}: {e}"))
-        })?
+        std::fs::read_to_string(source)
+            .map_err(|e| Error::KeyInvalid(format!("Cannot read the key file {source}: {e}")))?
     };
     parse_jwks(&text)
 }
@@ -35,9 +34,9 @@ pub fn parse_jwks(text: &str) -> Result<JwkSet> {
     if let Ok(set) = serde_json::from_str::<JwkSet>(text) {
         return Ok(set);
     }
-    serde_json::from_str::<Jwk>(text).map(|k| JwkSet { keys: vec![k] }).map_err(|e| {
-        Error::KeyInvalid(format!("The key is neither a JWKS nor a JWK: {e}"))
-    })
+    serde_json::from_str::<Jwk>(text)
+        .map(|k| JwkSet { keys: vec![k] })
+        .map_err(|e| Error::KeyInvalid(format!("The key is neither a JWKS nor a JWK: {e}")))
 }
 
 fn fetch(url: &str) -> Result<String> {
@@ -72,7 +71,9 @@ fn fetch(url: &str) -> Result<String> {
 fn key_algorithm(key: &Jwk) -> Result<Algorithm> {
     if let Some(alg) = key.common.key_algorithm {
         return Algorithm::from_str(&alg.to_string()).map_err(|_| {
-            Error::KeyInvalid(format!("The key's algorithm {alg} cannot verify signatures"))
+            Error::KeyInvalid(format!(
+                "The key's algorithm {alg} cannot verify signatures"
+            ))
         });
     }
     Ok(match &key.algorithm {
@@ -81,7 +82,9 @@ fn key_algorithm(key: &Jwk) -> Result<Algorithm> {
             EllipticCurve::P256 => Algorithm::ES256,
             EllipticCurve::P384 => Algorithm::ES384,
             _ => {
-                return Err(Error::KeyInvalid("An EC key on an unsupported curve".into()));
+                return Err(Error::KeyInvalid(
+                    "An EC key on an unsupported curve".into(),
+                ));
             }
         },
         AlgorithmParameters::OctetKeyPair(_) => Algorithm::EdDSA,
@@ -147,10 +150,17 @@ pub fn verify(input: &str, keys: &JwkSet, now: i64) -> Result<Inspected> {
         }
     }
     inspected.inspection.signature = SignatureState::Invalid;
-    inspected.inspection.warnings.push(format!("Signature check failed: {}", reasons.join("; ")));
+    inspected
+        .inspection
+        .warnings
+        .push(format!("Signature check failed: {}", reasons.join("; ")));
     Ok(inspected)
 }
 
 fn key_label(key: &Jwk) -> String {
-    key.common.key_id.as_deref().map(|k| format!(" `{k}`")).unwrap_or_default()
+    key.common
+        .key_id
+        .as_deref()
+        .map(|k| format!(" `{k}`"))
+        .unwrap_or_default()
 }

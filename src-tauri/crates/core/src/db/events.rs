@@ -22,7 +22,11 @@ pub fn append(
 }
 
 /// Newest first.
-pub fn for_token(conn: &Connection, token_id: &str, limit: u32) -> rusqlite::Result<Vec<TokenEvent>> {
+pub fn for_token(
+    conn: &Connection,
+    token_id: &str,
+    limit: u32,
+) -> rusqlite::Result<Vec<TokenEvent>> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, token_id, at, kind, detail FROM events WHERE token_id = ?1
          ORDER BY seq DESC LIMIT ?2",

@@ -51,9 +51,13 @@ mod tests {
         let path = dir.path().join("t.db");
         drop(open(&path).expect("first open migrates"));
         let conn = open(&path).expect("second open is a no-op");
-        let v: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("v");
+        let v: usize = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("v");
         assert_eq!(v, MIGRATIONS.len());
-        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).expect("m");
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .expect("m");
         assert_eq!(mode, "wal");
     }
 
@@ -61,9 +65,15 @@ mod tests {
     fn event_log_rejects_updates_and_deletes() {
         let dir = tempfile::tempdir().expect("tempdir");
         let conn = open(&dir.path().join("t.db")).expect("open");
-        conn.execute("INSERT INTO events (token_id, at, kind) VALUES ('x', 1, 'added')", [])
-            .expect("insert");
-        assert!(conn.execute("UPDATE events SET kind = 'edited'", []).is_err());
+        conn.execute(
+            "INSERT INTO events (token_id, at, kind) VALUES ('x', 1, 'added')",
+            [],
+        )
+        .expect("insert");
+        assert!(
+            conn.execute("UPDATE events SET kind = 'edited'", [])
+                .is_err()
+        );
         assert!(conn.execute("DELETE FROM events", []).is_err());
     }
 }

@@ -82,7 +82,10 @@ pub fn parse_account_key(key: &str) -> Option<(&str, i64)> {
 }
 
 fn enum_to_sql<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn enum_from_sql<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
@@ -134,11 +137,19 @@ pub fn all(conn: &Connection) -> rusqlite::Result<Vec<TokenRow>> {
 }
 
 pub fn by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<TokenRow>> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM tokens WHERE id = ?1"), [id], from_row)
-        .optional()
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM tokens WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()
 }
 
-pub fn by_name(conn: &Connection, provider: Option<&str>, name: &str) -> rusqlite::Result<Vec<TokenRow>> {
+pub fn by_name(
+    conn: &Connection,
+    provider: Option<&str>,
+    name: &str,
+) -> rusqlite::Result<Vec<TokenRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM tokens WHERE name = ?1 AND (?2 IS NULL OR provider = ?2)"
     ))?;
@@ -209,15 +220,22 @@ pub fn delete(conn: &Connection, id: &str) -> rusqlite::Result<usize> {
 }
 
 pub fn set_missing(conn: &Connection, id: &str, missing: bool) -> rusqlite::Result<usize> {
-    conn.execute("UPDATE tokens SET secret_missing = ?2 WHERE id = ?1", params![id, missing])
+    conn.execute(
+        "UPDATE tokens SET secret_missing = ?2 WHERE id = ?1",
+        params![id, missing],
+    )
 }
 
 pub fn set_last_copied(conn: &Connection, id: &str, at: i64) -> rusqlite::Result<usize> {
-    conn.execute("UPDATE tokens SET last_copied_at = ?2 WHERE id = ?1", params![id, at])
+    conn.execute(
+        "UPDATE tokens SET last_copied_at = ?2 WHERE id = ?1",
+        params![id, at],
+    )
 }
 
 /// (id, generation, missing) of every row: what the reconciler compares the keyring against.
 pub fn generations(conn: &Connection) -> rusqlite::Result<Vec<(String, i64, bool)>> {
     let mut stmt = conn.prepare("SELECT id, secret_generation, secret_missing FROM tokens")?;
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect()
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect()
 }
