@@ -4,8 +4,8 @@ import type { TokenKind } from "./TokenKind";
 /**
  * What a user supplies to add a token. Fields left `None` are filled from inspection.
  */
-export type NewTokenMeta = { provider: string | null, name: string, kind: TokenKind | null, scopes: Array<string> | null, account: string | null, 
+export type NewTokenMeta = { provider?: string | null, name: string, kind?: TokenKind | null, scopes?: Array<string> | null, account?: string | null, 
 /**
  * RFC 3339; overrides what the token says.
  */
-expires_at: string | null, notes: string | null, tags: Array<string> | null, };
+expires_at?: string | null, notes?: string | null, tags?: Array<string> | null, };

@@ -2,6 +2,6 @@
 import type { TokenKind } from "./TokenKind";
 
 /**
- * A catalog provider as the UI sees it: enough to name it, recognise its tokens and link to it.
+ * A provider as the UI and CLI see it.
  */
 export type ProviderInfo = { id: string, name: string, kinds: Array<TokenKind>, prefixes: Array<string>, default_lifetime_days: number | null, create_url: string | null, revoke_url: string | null, docs_url: string | null, };

@@ -4,8 +4,8 @@ import type { TokenKind } from "./TokenKind";
 /**
  * An edit of a stored token's metadata. `None` leaves a field as it is.
  */
-export type TokenPatch = { provider: string | null, name: string | null, kind: TokenKind | null, scopes: Array<string> | null, account: string | null, 
+export type TokenPatch = { provider?: string | null, name?: string | null, kind?: TokenKind | null, scopes?: Array<string> | null, account?: string | null, 
 /**
  * `Some(None)` clears the expiry (never expires); `Some(Some(t))` sets it.
  */
-expires_at?: string | null, notes: string | null, tags: Array<string> | null, };
+expires_at?: string | null, notes?: string | null, tags?: Array<string> | null, };

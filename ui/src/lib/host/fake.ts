@@ -249,6 +249,18 @@ export class FakeHost implements Host {
       return this.settings;
     });
 
+  /** Links the fake was asked to open (tests); in a browser it also opens a new tab. */
+  opened: string[] = [];
+
+  openUrl = (url: string) =>
+    this.answer(() => {
+      if (!url.startsWith('https://')) reject('invalid_input', `Only https links open: ${url}`);
+      this.opened.push(url);
+      if (typeof window !== 'undefined' && !navigator.userAgent.includes('jsdom')) {
+        window.open(url, '_blank', 'noopener,noreferrer');
+      }
+    });
+
   onTokensChanged = (cb: () => void) => {
     this.changed.add(cb);
     return () => this.changed.delete(cb);

@@ -3,6 +3,7 @@
 
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { CopyReceipt } from '../bindings/CopyReceipt';
 import type { Inspection } from '../bindings/Inspection';
 import type { KeyringHealth } from '../bindings/KeyringHealth';
 import type { NewTokenMeta } from '../bindings/NewTokenMeta';
@@ -11,7 +12,7 @@ import type { Settings } from '../bindings/Settings';
 import type { TokenDetail } from '../bindings/TokenDetail';
 import type { TokenMeta } from '../bindings/TokenMeta';
 import type { TokenPatch } from '../bindings/TokenPatch';
-import { toErrorInfo, type CopyResult, type Host, type Unsubscribe } from './types';
+import { toErrorInfo, type Host, type Unsubscribe } from './types';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -49,10 +50,11 @@ export function createTauriHost(): Host {
     deleteToken: (id) => call<void>('delete_token', { id }),
     tokenDetail: (id) => call<TokenDetail>('token_detail', { id }),
     revealToken: (id) => call<string>('reveal_token', { id }),
-    copyToken: (id) => call<CopyResult>('copy_token', { id }),
+    copyToken: (id) => call<CopyReceipt>('copy_token', { id }),
     keyringHealth: () => call<KeyringHealth>('keyring_health'),
     getSettings: () => call<Settings>('get_settings'),
     setSettings: (settings) => call<Settings>('set_settings', { settings }),
+    openUrl: (url) => call<void>('open_url', { url }),
     onTokensChanged: (cb) => subscribe<unknown>('tokens-changed', () => cb()),
     onClipboardCleared: (cb) =>
       subscribe<{ token_id: string }>('clipboard-cleared', (p) => cb(p.token_id)),

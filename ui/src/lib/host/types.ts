@@ -5,6 +5,7 @@
 // Every method returns a Promise that rejects with an `ErrorInfo` (`{ code, message }`), never
 // with a string or an Error, so callers can switch on `code`.
 
+import type { CopyReceipt } from '../bindings/CopyReceipt';
 import type { ErrorInfo } from '../bindings/ErrorInfo';
 import type { Inspection } from '../bindings/Inspection';
 import type { KeyringHealth } from '../bindings/KeyringHealth';
@@ -14,11 +15,6 @@ import type { Settings } from '../bindings/Settings';
 import type { TokenDetail } from '../bindings/TokenDetail';
 import type { TokenMeta } from '../bindings/TokenMeta';
 import type { TokenPatch } from '../bindings/TokenPatch';
-
-/** What `copy_token` answers: the copy itself happens in the shell, the UI never sees the secret. */
-export interface CopyResult {
-  clear_after_secs: number;
-}
 
 export type Unsubscribe = () => void;
 
@@ -33,10 +29,13 @@ export interface Host {
   tokenDetail(id: string): Promise<TokenDetail>;
   /** The only call that returns a secret. */
   revealToken(id: string): Promise<string>;
-  copyToken(id: string): Promise<CopyResult>;
+  /** The copy happens in the shell, which clears it later; the UI never sees the secret. */
+  copyToken(id: string): Promise<CopyReceipt>;
   keyringHealth(): Promise<KeyringHealth>;
   getSettings(): Promise<Settings>;
   setSettings(settings: Settings): Promise<Settings>;
+  /** Open a provider's page (https only) in the system browser, never in the app's window. */
+  openUrl(url: string): Promise<void>;
   /** Event `tokens-changed` (no payload needed): the stored list changed outside this window's call. */
   onTokensChanged(cb: () => void): Unsubscribe;
   /** Event `clipboard-cleared`, payload `{ token_id }`. */

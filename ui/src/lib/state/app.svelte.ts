@@ -4,6 +4,7 @@
 
 import { getContext, setContext } from 'svelte';
 import type { Settings } from '../bindings/Settings';
+import type { TokenMeta } from '../bindings/TokenMeta';
 import type { Host } from '../host/types';
 import { visibleTokens } from './filter';
 import { Keyring } from './keyring.svelte';
@@ -29,16 +30,20 @@ export class AppState {
   revealRequest = $state(0);
   detailNonce = $state(0);
 
-  visible = $derived(
-    visibleTokens(this.tokens.items, this.query, this.providerFilter, this.providers.name),
-  );
-  selectedIndex = $derived(this.visible.findIndex((t) => t.id === this.selectedId));
-  selected = $derived(this.tokens.byId(this.selectedId));
+  /** The list as shown: filtered by sidebar and query, soonest expiry first. */
+  visible: TokenMeta[];
+  selectedIndex: number;
+  selected: TokenMeta | null;
 
   constructor(readonly host: Host) {
     this.tokens = new Tokens(host);
     this.providers = new Providers(host);
     this.keyring = new Keyring(host);
+    this.visible = $derived(
+      visibleTokens(this.tokens.items, this.query, this.providerFilter, this.providers.name),
+    );
+    this.selectedIndex = $derived(this.visible.findIndex((t) => t.id === this.selectedId));
+    this.selected = $derived(this.tokens.byId(this.selectedId));
   }
 
   /** Load everything and follow the host's events; returns the cleanup. */

@@ -2,10 +2,11 @@
 
 import type { ProviderInfo } from '../bindings/ProviderInfo';
 import type { Host } from '../host/types';
+import { indexById } from './groups';
 
 export class Providers {
   items = $state.raw<ProviderInfo[]>([]);
-  byId = $derived(new Map(this.items.map((p) => [p.id, p])));
+  byId = $derived(indexById(this.items));
 
   constructor(private readonly host: Host) {}
 

@@ -1,0 +1,222 @@
+// The window against the fake host: what a person sees and does, end to end in jsdom.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import App from './App.svelte';
+import { demoTokens } from './lib/host/demo';
+import { createFakeHost, type FakeHost } from './lib/host/fake';
+import { $, $$, choose, click, key, render, type, until } from './test/dom';
+
+let view: ReturnType<typeof render> | undefined;
+let host: FakeHost;
+
+function start(opts: { tokens?: number; bulk?: number; before?: (h: FakeHost) => void } = {}) {
+  const now = Date.now();
+  host = createFakeHost({ seed: opts.tokens === 0 ? [] : demoTokens(now, opts.bulk ?? 0) });
+  opts.before?.(host);
+  view = render(App, { host });
+  return view;
+}
+
+afterEach(() => {
+  view?.destroy();
+  view = undefined;
+  host?.dispose();
+});
+
+const rows = () => $$('[data-testid=token-row]');
+const names = () => rows().map((r) => $('[data-testid=row-name]', r).textContent);
+
+describe('the token list', () => {
+  it('lists tokens soonest expiry first, with provider names, countdown and status word', async () => {
+    start();
+    await until(() => expect(rows()).toHaveLength(12));
+    expect(names().slice(0, 2)).toEqual(['playlist-sync', 'graph-reader']);
+    expect(names().slice(-3)).toEqual(['embeddings', 'alerts-bot', 'payments-live']);
+    const gitlab = rows().find((r) => r.textContent?.includes('release-bot'));
+    expect(gitlab?.dataset.status).toBe('expiring_soon');
+    expect($('[data-testid=row-provider]', gitlab).textContent).toBe('GitLab');
+    expect($('[data-testid=row-countdown]', gitlab).textContent).toMatch(/^in 03:1\d:\d\d$/);
+    expect($('[data-testid=row-status]', gitlab).textContent?.trim()).toBe('Expiring soon');
+    expect($('[data-testid=token-list]').getAttribute('role')).toBe('listbox');
+    expect(rows()[0]?.getAttribute('role')).toBe('option');
+    await until(() => expect(document.body.dataset.ready).toBe('true'));
+  });
+
+  it('counts tokens per provider in the sidebar with the worst status', async () => {
+    start();
+    const github = await until(() => $('[data-testid=provider-item][data-provider-id=github]'));
+    expect($('[data-testid=provider-count]', github).textContent).toBe('2');
+    expect(github.textContent).toContain('Expiring soon');
+    click(github);
+    expect(names()).toEqual(['ci-deploy', 'docs-readonly']);
+  });
+
+  it('renders only the rows in view for 10,000 tokens', async () => {
+    start({ bulk: 10_000 });
+    await until(() => expect(rows().length).toBeGreaterThan(0));
+    expect(rows().length).toBeLessThan(40);
+    const list = $('[data-testid=token-list]');
+    list.scrollTop = 52 * 5000;
+    list.dispatchEvent(new Event('scroll'));
+    await until(() => expect(Number(rows()[0]?.getAttribute('aria-posinset'))).toBeGreaterThan(4900));
+    expect(rows()[0]?.getAttribute('aria-setsize')).toBe('10012');
+  });
+
+  it('filters, and says when nothing matches', async () => {
+    start();
+    await until(() => expect(rows()).toHaveLength(12));
+    type($('[data-testid=filter]'), 'gitlab');
+    expect(names()).toEqual(['release-bot']);
+    type($('[data-testid=filter]'), 'nothing-like-this');
+    expect($('[data-testid=no-results]').textContent).toContain('nothing-like-this');
+    key('Escape', $('[data-testid=filter]'));
+    expect(rows()).toHaveLength(12);
+  });
+
+  it('tells a new user what to do', async () => {
+    start({ tokens: 0 });
+    const empty = await until(() => $('[data-testid=empty-state]'));
+    expect(empty.textContent).toContain('No tokens yet — press N or Add token, then paste one');
+  });
+});
+
+describe('keyboard and detail', () => {
+  it('moves with the arrows, opens with Enter, and shows the claims of a JWT', async () => {
+    start();
+    await until(() => expect(rows()).toHaveLength(12));
+    for (let i = 0; i < 5; i++) key('ArrowDown');
+    const selected = $('[data-testid=token-row][aria-selected=true]');
+    expect($('[data-testid=row-name]', selected).textContent).toBe('api-staging');
+    key('Enter');
+    const detail = await until(() => $('[data-testid=detail]'));
+    expect(detail.dataset.tokenId).toBe(selected.dataset.tokenId);
+    expect($('[data-testid=detail-name]').textContent).toBe('api-staging');
+    expect($('[data-testid=detail-provider]').textContent).toBe('Auth0');
+    const exp = await until(() => $('[data-testid=claims-table] [data-claim=exp]'));
+    expect(exp.textContent).toMatch(/\d{10}/);
+    expect($('[data-testid=signature-state]').textContent).toContain('unverified: decoded without checking the signature');
+    expect($('[data-testid=events]').textContent).toContain('Added');
+  });
+
+  it('reveals on r, and hides when another token is selected', async () => {
+    start();
+    await until(() => expect(rows()).toHaveLength(12));
+    key('ArrowDown');
+    await until(() => $('[data-testid=detail-masked]'));
+    key('r');
+    const secret = await until(() => $('[data-testid=revealed-secret]'));
+    expect(secret.textContent).toMatch(/^BQ/);
+    key('ArrowDown');
+    await until(() => expect(document.querySelector('[data-testid=revealed-secret]')).toBeNull());
+  });
+
+  it('copies on c and says when the clipboard clears', async () => {
+    start();
+    await until(() => expect(rows()).toHaveLength(12));
+    key('ArrowDown');
+    key('c');
+    const toast = await until(() => $('[data-testid=toast]'));
+    expect(toast.textContent).toContain('Copied — clipboard clears in 30 s');
+    expect(host.clipboard).toMatch(/^BQ/);
+  });
+
+  it('deletes only after confirmation', async () => {
+    start();
+    await until(() => expect(rows()).toHaveLength(12));
+    key('ArrowDown');
+    key('Delete');
+    click(await until(() => $('[data-testid=confirm-delete]')));
+    await until(() => expect(rows()).toHaveLength(11));
+    expect(names()).not.toContain('playlist-sync');
+  });
+});
+
+describe('adding a token', () => {
+  it('detects a pasted GitHub token, prefills the fields, saves, and refuses a duplicate', async () => {
+    start({ tokens: 0 });
+    await until(() => $('[data-testid=empty-state]'));
+    key('n');
+    const secret = await until(() => $('[data-testid=add-secret]'));
+    type(secret, `ghp_${'x'.repeat(36)}`);
+    const detected = await until(() => $('[data-testid=add-detected]'));
+    expect(detected.textContent).toContain('opaque');
+    expect(detected.textContent).toContain('GitHub');
+    expect(($('[data-testid=add-provider]') as HTMLSelectElement).value).toBe('github');
+    expect(($('[data-testid=add-kind]') as HTMLSelectElement).value).toBe('personal');
+    expect(($('[data-testid=add-name]') as HTMLInputElement).value).toBe('github-pat');
+    click($('[data-testid=add-save]'));
+    await until(() => expect(names()).toEqual(['github-pat']));
+
+    click($('[data-testid=add-button]'));
+    type(await until(() => $('[data-testid=add-secret]')), `ghp_${'y'.repeat(36)}`);
+    await until(() => $('[data-testid=add-detected]'));
+    click($('[data-testid=add-save]'));
+    const error = await until(() => $('[data-testid=add-error]'));
+    expect(error.dataset.code).toBe('duplicate_name');
+  });
+
+  it('uses an expiry the user typed', async () => {
+    start({ tokens: 0 });
+    await until(() => $('[data-testid=empty-state]'));
+    click($('[data-testid=add-button]'));
+    type(await until(() => $('[data-testid=add-secret]')), 'some-opaque-thing');
+    await until(() => $('[data-testid=add-detected]'));
+    choose($('[data-testid=add-provider]'), 'stripe');
+    type($('[data-testid=add-name]'), 'billing');
+    const inTwoDays = new Date(Date.now() + 2 * 86_400_000 + 3_600_000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    type(
+      $('[data-testid=add-expires]'),
+      `${inTwoDays.getFullYear()}-${pad(inTwoDays.getMonth() + 1)}-${pad(inTwoDays.getDate())}T${pad(inTwoDays.getHours())}:${pad(inTwoDays.getMinutes())}:00`,
+    );
+    click($('[data-testid=add-save]'));
+    await until(() => expect(names()).toEqual(['billing']));
+    expect($('[data-testid=row-countdown]').textContent).toMatch(/^in 2d [01]h$/);
+    expect(rows()[0]?.dataset.status).toBe('expiring_soon');
+  });
+});
+
+describe('keyring trouble', () => {
+  it('shows a banner with the message, keeps the list, and retries', async () => {
+    start({ before: (h) => h.setKeyringError({ code: 'keyring_locked', message: 'The keyring is locked.' }) });
+    const banner = await until(() => $('[data-testid=keyring-banner]'));
+    expect(banner.getAttribute('role')).toBe('alert');
+    expect(banner.textContent).toContain('The keyring is locked.');
+    expect(rows()).toHaveLength(12);
+    key('ArrowDown');
+    const err = await until(() => $('[data-testid=secret-error]'));
+    expect(err.textContent).toContain('The keyring is locked.');
+    host.setKeyringError(null);
+    click($('[data-testid=keyring-retry]'));
+    await until(() => expect(document.querySelector('[data-testid=keyring-banner]')).toBeNull());
+    await until(() => $('[data-testid=claims-table], [data-testid=detail-masked]'));
+  });
+});
+
+describe('keyring failure during a call', () => {
+  it('raises the banner when a secret call fails with a keyring code', async () => {
+    start();
+    await until(() => expect(rows()).toHaveLength(12));
+    expect(document.querySelector('[data-testid=keyring-banner]')).toBeNull();
+    host.setKeyringError({ code: 'keyring_no_service', message: 'No secret service is running.' });
+    key('ArrowDown');
+    key('c');
+    const banner = await until(() => $('[data-testid=keyring-banner]'));
+    expect(banner.textContent).toContain('No secret service is running.');
+  });
+});
+
+describe('settings', () => {
+  it('changes the clipboard timeout', async () => {
+    start();
+    await until(() => expect(rows()).toHaveLength(12));
+    click($('[data-testid=settings-button]'));
+    const input = await until(() => $('[data-testid=setting-clipboard-secs]'));
+    type(input, '45');
+    click($('[data-testid=settings-save]'));
+    await until(() => expect(host.settings.clipboard_clear_secs).toBe(45));
+    key('ArrowDown');
+    key('c');
+    await until(() => expect($('[data-testid=toast]').textContent).toContain('clears in 45 s'));
+  });
+});
