@@ -14,7 +14,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::{
     clock::parse_rfc3339,
-    db::{self, events, settings, tokens, tokens::TokenRow},
+    db::{self, events, pending, settings, tokens, tokens::TokenRow},
     error::{Error, Result},
     inspect::{self, Inspected},
     keyring::SecretStore,
@@ -52,11 +52,12 @@ impl Vault {
         })
     }
 
-    /// Opens the vault and reconciles it with the keyring. A keyring failure does not fail the
-    /// open (metadata stays usable); it is returned beside the vault.
+    /// Opens the vault and finishes what a crashed writer left (see [`Vault::recover`]). A
+    /// keyring failure does not fail the open (metadata stays usable); it is returned beside
+    /// the vault.
     pub fn open(dir: &Path, secrets: Arc<dyn SecretStore>) -> Result<(Vault, Option<Error>)> {
         let vault = Self::open_metadata(dir, secrets)?;
-        let problem = vault.reconcile().err();
+        let problem = vault.recover().err();
         if let Some(e) = &problem {
             tracing::debug!(code = ?e.code(), "reconcile skipped: {e}");
         }
@@ -92,19 +93,56 @@ impl Vault {
         }
     }
 
-    /// Removes keyring entries no row points at and flags rows whose secret is gone.
+    /// Cleans up after writers that died mid-way: each left a `pending_secrets` row naming the
+    /// keyring entry to keep or delete. Costs one SELECT and no keyring call when nothing is
+    /// pending, so every open can afford it.
+    pub fn recover(&self) -> Result<ReconcileReport> {
+        let now = crate::clock::now_unix();
+        let mut conn = self.conn();
+        let notes = pending::all(&conn).map_err(self.storage())?;
+        if !notes.iter().any(|p| pending::is_abandoned(p, now)) {
+            return Ok(ReconcileReport::default());
+        }
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(self.storage())?;
+        let mut report = ReconcileReport::default();
+        for note in pending::all(&tx).map_err(self.storage())? {
+            if !pending::is_abandoned(&note, now) {
+                continue;
+            }
+            let live = tokens::by_id(&tx, &note.token_id)
+                .map_err(self.storage())?
+                .is_some_and(|row| row.account_key() == note.account);
+            if !live {
+                self.secrets.delete(&note.account)?;
+                report.orphans_removed += 1;
+            }
+            pending::remove(&tx, &note.account).map_err(self.storage())?;
+        }
+        tx.commit().map_err(self.storage())?;
+        tracing::info!(?report, "recovered from an interrupted keyring write");
+        Ok(report)
+    }
+
+    /// The full check: removes keyring entries no row points at and flags rows whose secret
+    /// is gone. Reads every entry's attributes, so it runs at app start (in the background)
+    /// and from `tokenkeeper doctor`, not on every CLI call.
     pub fn reconcile(&self) -> Result<ReconcileReport> {
+        let mut report = self.recover()?;
         let mut conn = self.conn();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(self.storage())?;
         let accounts = self.secrets.accounts()?;
         let rows = tokens::generations(&tx).map_err(self.storage())?;
-        let mut report = ReconcileReport::default();
-        let current: std::collections::HashSet<String> = rows
+        let mut current: std::collections::HashSet<String> = rows
             .iter()
             .map(|(id, g, _)| tokens::account_key(id, *g))
             .collect();
+        // Writes still in flight in a live process are not orphans.
+        let in_flight = pending::all(&tx).map_err(self.storage())?;
+        current.extend(in_flight.into_iter().map(|p| p.account));
         for account in &accounts {
             if !current.contains(account) && tokens::parse_account_key(account).is_some() {
                 self.secrets.delete(account)?;
@@ -268,38 +306,77 @@ impl Vault {
         secret: &Secret,
         commit_rows: impl FnOnce(&Connection) -> rusqlite::Result<Result<()>>,
     ) -> Result<()> {
+        let now = crate::clock::now_unix();
+        let account = row.account_key();
         let mut conn = self.conn();
-        // The write lock is held across the keyring write, so a reconciler in another process
-        // never mistakes this new generation for an orphan.
+        // 1. A note, committed first, names the entry about to be written: if this process
+        //    dies before step 2 commits, the next open deletes exactly that entry.
+        pending::add(&conn, &account, &row.id, "new", now).map_err(self.storage())?;
+        // 2. Under the write lock: store, read back, commit the row (and retire the old
+        //    generation's note) in one transaction.
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(self.storage())?;
-        let account = row.account_key();
         let label = format!("Tokenkeeper: {}/{}", row.provider, row.name);
-        self.secrets.set(&account, &label, secret)?;
-        let stored = self.secrets.get(&account).and_then(|back| match back {
-            Some(b) if b == *secret => Ok(()),
-            _ => Err(Error::KeyringFailure {
-                detail: "the keyring did not return what was just stored in it".into(),
-            }),
-        });
-        let committed = stored
-            .and_then(|()| fault_point("after_keyring_write"))
-            .and_then(|()| commit_rows(&tx).map_err(self.storage())?)
-            .and_then(|()| tx.commit().map_err(self.storage()));
-        if let Err(e) = committed {
-            // Best effort: the reconciler removes it later if this fails too.
-            if let Err(cleanup) = self.secrets.delete(&account) {
-                tracing::warn!("could not remove an uncommitted secret: {cleanup}");
+        if let Err(e) = self.secrets.set(&account, &label, secret) {
+            // Nothing reached the keyring, so the note has nothing to clean up; unless the call
+            // timed out, as it may still land: then the note stays for the next open.
+            drop(tx);
+            if !matches!(e, Error::KeyringTimeout { .. }) {
+                let _ = pending::remove(&conn, &account);
             }
             return Err(e);
         }
-        if let Some(old) = old
-            && let Err(e) = self.secrets.delete(&old.account_key())
-        {
-            tracing::warn!("old secret generation left for the reconciler: {e}");
+        let committed = self
+            .secrets
+            .get(&account)
+            .and_then(|back| match back {
+                Some(b) if b == *secret => Ok(()),
+                _ => Err(Error::KeyringFailure {
+                    detail: "the keyring did not return what was just stored in it".into(),
+                }),
+            })
+            .and_then(|()| fault_point("after_keyring_write"))
+            .and_then(|()| commit_rows(&tx).map_err(self.storage())?)
+            .and_then(|()| {
+                let finish = || -> rusqlite::Result<()> {
+                    pending::remove(&tx, &account)?;
+                    if let Some(old) = old {
+                        pending::add(&tx, &old.account_key(), &old.id, "retire", now)?;
+                    }
+                    Ok(())
+                };
+                finish().and_then(|()| tx.commit()).map_err(self.storage())
+            });
+        if let Err(e) = committed {
+            // The row was not committed: remove the new entry now, and its note with it. If the
+            // keyring refuses, the note stays and the next open retries.
+            match self.secrets.delete(&account) {
+                Ok(()) => {
+                    let _ = pending::remove(&conn, &account);
+                }
+                Err(cleanup) => tracing::warn!("could not remove an uncommitted secret: {cleanup}"),
+            }
+            return Err(e);
+        }
+        // 3. The old generation goes last; until then it is a committed "retire" note.
+        if let Some(old) = old {
+            self.retire(&conn, &old.account_key());
         }
         Ok(())
+    }
+
+    /// Deletes a keyring entry whose row no longer points at it, then its note. A failure
+    /// leaves the note for the next open.
+    fn retire(&self, conn: &Connection, account: &str) {
+        match self.secrets.delete(account) {
+            Ok(()) => {
+                if let Err(e) = pending::remove(conn, account) {
+                    tracing::warn!("retired secret's note left behind: {e}");
+                }
+            }
+            Err(e) => tracing::warn!("old secret left for the next open to remove: {e}"),
+        }
     }
 
     /// The secret of token `id`. `tokenkeeper get`, copy and reveal use this; nothing else.
@@ -397,12 +474,20 @@ impl Vault {
         Ok(row.meta(now))
     }
 
-    /// Deletes the row, then its secret. A secret left behind by a failure here is an orphan
-    /// the reconciler removes.
+    /// Deletes the row (leaving a note), then its secret. A secret left behind by a failure
+    /// here is removed by the next open.
     pub fn remove(&self, id: &str) -> Result<()> {
-        let row = self.row(id)?;
-        tokens::delete(&self.conn(), id).map_err(self.storage())?;
-        self.secrets.delete(&row.account_key())
+        let now = crate::clock::now_unix();
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(self.storage())?;
+        let row = tokens::by_id(&tx, id)
+            .map_err(self.storage())?
+            .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+        tokens::delete(&tx, id).map_err(self.storage())?;
+        pending::add(&tx, &row.account_key(), id, "retire", now).map_err(self.storage())?;
+        tx.commit().map_err(self.storage())?;
+        self.secrets.delete(&row.account_key())?;
+        pending::remove(&conn, &row.account_key()).map_err(self.storage())
     }
 
     /// A token's event log, newest first.

@@ -2,6 +2,7 @@
 //! module per table. It never holds a secret.
 
 pub mod events;
+pub mod pending;
 pub mod settings;
 pub mod tokens;
 
@@ -12,7 +13,10 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// Embedded migrations, applied in order; `PRAGMA user_version` counts how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_pending_secrets.sql"),
+];
 
 pub fn open(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path).map_err(Error::storage(path))?;
