@@ -95,6 +95,7 @@ pub enum Command {
         json: bool,
     },
     /// Check a JWT's signature against a JWKS or JWK you trust (a file or an https URL).
+    /// Exits 1 unless the signature is valid.
     Verify {
         #[arg(long, value_name = "FILE|URL")]
         jwks: String,

@@ -13,7 +13,7 @@ use tokenkeeper_core::{
     clock::{now_unix, parse_expiry, rfc3339},
     inspect::{self, MAX_TOKEN_BYTES},
     keyring::OsKeyring,
-    model::{EventKind, NewTokenMeta},
+    model::{EventKind, NewTokenMeta, SignatureState},
     paths, verify,
 };
 
@@ -149,10 +149,15 @@ pub fn run(cli: Cli) -> Result<()> {
             let text = std::str::from_utf8(&input).context("the token is not UTF-8 text")?;
             let inspected = verify::verify(text, &keys, now)?;
             if json {
-                output::json(&inspected.inspection)
+                output::json(&inspected.inspection)?;
             } else {
-                output::inspection(&inspected.inspection, now)
+                output::inspection(&inspected.inspection, now)?;
             }
+            // The exit code is the verdict: `tokenkeeper verify … && deploy` must stop here.
+            if inspected.inspection.signature != SignatureState::Valid {
+                bail!("the signature does not verify against the keys from {jwks}");
+            }
+            Ok(())
         }
     }
 }

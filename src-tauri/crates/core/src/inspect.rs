@@ -30,11 +30,17 @@ pub struct Inspected {
 /// Strips what people paste around a token: whitespace and an `Authorization` scheme.
 pub fn normalize(input: &str) -> &str {
     let t = input.trim();
-    let t = match t.get(..7) {
-        Some(scheme) if scheme.eq_ignore_ascii_case("bearer ") => t[7..].trim_start(),
+    // The scheme is stripped when whitespace or nothing follows it: a pasted `Bearer ` alone
+    // (trimmed to `Bearer`) is an empty token, not the secret "Bearer".
+    match t.get(..6) {
+        Some(scheme)
+            if scheme.eq_ignore_ascii_case("bearer")
+                && t[6..].chars().next().is_none_or(char::is_whitespace) =>
+        {
+            t[6..].trim_start()
+        }
         _ => t,
-    };
-    t.trim()
+    }
 }
 
 /// Decodes raw bytes (from stdin or a file): size-checked, then must be UTF-8.

@@ -477,6 +477,10 @@ impl Vault {
     /// Deletes the row (leaving a note), then its secret. A secret left behind by a failure
     /// here is removed by the next open.
     pub fn remove(&self, id: &str) -> Result<()> {
+        // Refuse up front while the keyring is unreachable or locked: otherwise the row goes,
+        // the secret stays, and the user is told the removal failed. The probe reads this very
+        // entry, as a locked collection answers for an absent one without unlocking.
+        self.secrets.get(&self.row(id)?.account_key())?;
         let now = crate::clock::now_unix();
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(self.storage())?;

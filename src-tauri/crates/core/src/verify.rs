@@ -41,15 +41,23 @@ pub fn parse_jwks(text: &str) -> Result<JwkSet> {
 
 fn fetch(url: &str) -> Result<String> {
     if let Some(rest) = url.strip_prefix("http://") {
-        let host = rest.split(['/', ':']).next().unwrap_or("");
-        if !matches!(host, "127.0.0.1" | "localhost" | "[") && !rest.starts_with("[::1]") {
+        // Userinfo is refused outright (`http://127.0.0.1:80@evil/` goes to `evil`), and an
+        // IPv6 literal must be exactly `[::1]`.
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let host = match authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(""),
+            None => authority.split(':').next().unwrap_or(""),
+        };
+        if authority.contains('@') || !matches!(host, "127.0.0.1" | "localhost" | "::1") {
             return Err(Error::KeyInvalid(format!(
-                "Refusing to fetch keys over plain http from {host}: use an https URL"
+                "Refusing to fetch keys over plain http from {authority}: use an https URL"
             )));
         }
     }
     let agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(10)))
+        // An https key set must not be downgraded to http by a redirect.
+        .https_only(url.starts_with("https://"))
         .max_redirects(3)
         .build()
         .new_agent();

@@ -1,0 +1,353 @@
+//! What the user sees when something is wrong: usage errors (exit 2), and a clear one-line
+//! error (exit 1) that writes nothing when there is no session bus, no Secret Service, or a
+//! locked keyring. Each broken environment is a private D-Bus daemon this test starts and
+//! stops, so the shared session is never disturbed.
+
+use std::{
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use crate::{Tk, assert_error, assert_success, random_alnum, seed_tokens, support};
+
+fn pat() -> String {
+    format!("ghp_{}", random_alnum(36))
+}
+
+/// A D-Bus session daemon of the test's own, with its own HOME and runtime folder; the
+/// daemons it started are killed when it is dropped.
+struct PrivateBus {
+    dir: tempfile::TempDir,
+    children: Vec<Child>,
+}
+
+impl PrivateBus {
+    fn address(&self) -> String {
+        format!("unix:path={}", self.socket().display())
+    }
+
+    fn socket(&self) -> PathBuf {
+        self.dir.path().join("bus")
+    }
+
+    fn env(&self, cmd: &mut Command) {
+        cmd.env("HOME", self.dir.path().join("home"))
+            .env("XDG_RUNTIME_DIR", self.dir.path().join("run"))
+            .env("DBUS_SESSION_BUS_ADDRESS", self.address())
+            // No display: a locked keyring must answer "dismissed", not wait on a prompt.
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY");
+    }
+
+    fn start(config: Option<&str>) -> PrivateBus {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for sub in ["home", "run"] {
+            std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
+        }
+        let mut bus = PrivateBus {
+            dir,
+            children: Vec::new(),
+        };
+        let mut cmd = Command::new("dbus-daemon");
+        match config {
+            Some(text) => {
+                let path = bus.dir.path().join("bus.conf");
+                let text = text.replace("@SOCKET@", &bus.socket().display().to_string());
+                std::fs::write(&path, text).expect("write bus config");
+                cmd.arg(format!("--config-file={}", path.display()));
+            }
+            None => {
+                cmd.args(["--session", &format!("--address={}", bus.address())]);
+            }
+        }
+        cmd.arg("--nofork")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        bus.env(&mut cmd);
+        bus.children
+            .push(cmd.spawn().expect("start dbus-daemon (package dbus)"));
+        let socket = bus.socket();
+        wait_for("the private D-Bus socket", || socket.exists());
+        bus
+    }
+
+    /// A bus on which nothing provides org.freedesktop.secrets and nothing can be activated
+    /// (a plain `dbus-run-session` would activate gnome-keyring).
+    fn without_secret_service() -> PrivateBus {
+        PrivateBus::start(Some(
+            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=@SOCKET@</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#,
+        ))
+    }
+
+    /// A bus with gnome-keyring running and its login collection unlocked.
+    fn with_gnome_keyring() -> PrivateBus {
+        let mut bus = PrivateBus::start(None);
+        let mut cmd = Command::new("gnome-keyring-daemon");
+        cmd.args(["--foreground", "--unlock", "--components=secrets"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        bus.env(&mut cmd);
+        let mut keyring = cmd
+            .spawn()
+            .expect("start gnome-keyring-daemon (package gnome-keyring)");
+        {
+            use std::io::Write;
+            let mut stdin = keyring.stdin.take().expect("piped stdin");
+            stdin
+                .write_all(b"test-password")
+                .expect("send the unlock password");
+        }
+        bus.children.push(keyring);
+        wait_for("gnome-keyring on the private bus", || {
+            let mut q = Command::new("dbus-send");
+            q.args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ]);
+            bus.env(&mut q);
+            let out = support::run_bounded(&mut q, None, Duration::from_secs(5));
+            out.stdout_text().contains("boolean true")
+        });
+        bus
+    }
+
+    fn lock_login_collection(&self) {
+        let mut cmd = Command::new("dbus-send");
+        cmd.args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.Lock",
+            "array:objpath:/org/freedesktop/secrets/collection/login",
+        ]);
+        self.env(&mut cmd);
+        let out = support::run_bounded(&mut cmd, None, Duration::from_secs(10));
+        assert!(
+            out.status.success(),
+            "could not lock the test keyring: {}",
+            out.stderr
+        );
+    }
+
+    /// A user of this bus.
+    fn tk(&self) -> Tk {
+        Tk::fresh()
+            .env("DBUS_SESSION_BUS_ADDRESS", self.address())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+    }
+}
+
+impl Drop for PrivateBus {
+    fn drop(&mut self) {
+        for child in self.children.iter_mut().rev() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !ready() {
+        assert!(
+            Instant::now() < deadline,
+            "{what} was not ready within 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// An add in a broken environment says `want` and leaves no row: `list --json` prints `[]`.
+fn add_fails_cleanly(tk: &Tk, want: &str) {
+    let err = assert_error(&tk.run_stdin(&["add", "--name", "new"], &pat()), "add");
+    assert!(
+        err.contains(want),
+        "add should say `{want}`, it said: {err}"
+    );
+    let listed = tk.run(&["list", "--json"]);
+    assert_success(&listed, "list --json");
+    assert_eq!(listed.stdout_text(), "[]\n", "a failed add left a row");
+}
+
+/// Every command that needs the secret of `token` says `want`, and the token stays listed.
+fn secret_commands_fail_cleanly(tk: &Tk, token: &str, want: &str) {
+    for args in [
+        vec!["get", token],
+        vec!["rm", "--yes", token],
+        vec!["copy", "--clear-after", "1", token],
+    ] {
+        let err = assert_error(&tk.run(&args), &args.join(" "));
+        assert!(
+            err.contains(want),
+            "`{}` should say `{want}`, it said: {err}",
+            args.join(" ")
+        );
+    }
+    let err = assert_error(&tk.run_stdin(&["replace", token], &pat()), "replace");
+    assert!(
+        err.contains(want),
+        "replace should say `{want}`, it said: {err}"
+    );
+    let rows = tk.list();
+    assert_eq!(
+        rows.len(),
+        1,
+        "a failed command added or removed a row: {rows:?}"
+    );
+    assert_eq!(rows[0]["name"], token);
+}
+
+/// With no keyring reachable at all, rows written by an earlier session stand in for tokens.
+fn every_keyring_command_fails_cleanly(tk: &Tk, want: &str) {
+    add_fails_cleanly(tk, want);
+    seed_tokens(tk.db_dir(), 1, tokenkeeper_core::clock::now_unix());
+    secret_commands_fail_cleanly(tk, "token-0", want);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let tk = Tk::fresh().env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent");
+    for args in [
+        vec![],
+        vec!["frobnicate"],
+        vec!["add"],
+        vec!["add", "--name", "x", "--kind", "wizard"],
+        vec!["get"],
+        vec!["verify", "eyJhbGciOiJub25lIn0.e30."],
+        vec!["list", "--jsn"],
+    ] {
+        let out = tk.run(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "`tokenkeeper {}` is a usage error",
+            args.join(" ")
+        );
+        assert!(
+            out.stderr.contains("Usage") || out.stderr.contains("--help"),
+            "no usage hint for {args:?}: {}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty());
+    }
+    assert!(tk.list().is_empty());
+}
+
+#[test]
+fn runtime_errors_are_one_line_and_exit_1() {
+    let tk = Tk::fresh().env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent");
+    for (args, want) in [
+        (vec!["show", "nope"], "No token matches `nope`"),
+        (vec!["decode", ""], "The input is empty"),
+        (vec!["decode", "eyJhbGciOiJIUzI1NiJ9.e30"], "has 2 parts"),
+        (
+            vec![
+                "verify",
+                "--jwks",
+                "/nonexistent.json",
+                "eyJhbGciOiJub25lIn0.e30.",
+            ],
+            "/nonexistent.json",
+        ),
+    ] {
+        let err = assert_error(&tk.run(&args), &args.join(" "));
+        assert!(
+            err.contains(want),
+            "`{}` should say `{want}`: {err}",
+            args.join(" ")
+        );
+    }
+    let err = assert_error(
+        &tk.run_stdin(&["add", "--name", "x"], " \n"),
+        "add with no input",
+    );
+    assert!(err.contains("no token was given on stdin"), "{err}");
+}
+
+#[test]
+fn list_needs_no_keyring_at_all() {
+    let no_bus_dir = tempfile::tempdir().expect("tempdir");
+    let tk = Tk::fresh()
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+        .env("XDG_RUNTIME_DIR", no_bus_dir.path().display().to_string());
+    seed_tokens(tk.db_dir(), 3, tokenkeeper_core::clock::now_unix());
+    assert_eq!(tk.list().len(), 3, "list --json must work with no keyring");
+    assert_success(&tk.run(&["list"]), "list");
+    assert_success(&tk.run(&["show", "token-1"]), "show");
+    assert_success(&tk.run(&["show", "--json", "token-2"]), "show --json");
+}
+
+#[test]
+fn no_session_bus_says_so() {
+    let no_bus_dir = tempfile::tempdir().expect("tempdir");
+    let runtime = no_bus_dir.path().display().to_string();
+    let pointed_nowhere = Tk::fresh()
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+        .env("XDG_RUNTIME_DIR", runtime.clone());
+    every_keyring_command_fails_cleanly(&pointed_nowhere, "No D-Bus session bus was found");
+    let unset = Tk::fresh()
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("XDG_RUNTIME_DIR", runtime);
+    every_keyring_command_fails_cleanly(&unset, "No D-Bus session bus was found");
+}
+
+#[test]
+fn no_secret_service_says_so() {
+    let bus = PrivateBus::without_secret_service();
+    let tk = bus.tk();
+    every_keyring_command_fails_cleanly(&tk, "No Secret Service is running");
+    let err = assert_error(&tk.run(&["get", "token-0"]), "get");
+    assert!(
+        err.contains("install and unlock GNOME Keyring"),
+        "the error says what to do: {err}"
+    );
+}
+
+#[test]
+fn a_locked_keyring_says_so() {
+    // Its own gnome-keyring, not the session's: only the skip switch applies.
+    if support::keyring_tests_skipped("a_locked_keyring_says_so") {
+        return;
+    }
+    let bus = PrivateBus::with_gnome_keyring();
+    let user = bus.tk();
+    user.add("before-lock", &pat());
+    bus.lock_login_collection();
+
+    let started = Instant::now();
+    let err = assert_error(
+        &user.run(&["get", "before-lock"]),
+        "get on a locked keyring",
+    );
+    assert!(
+        err.contains("unlock it"),
+        "the error says what to do: {err}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "a headless locked get waited for a prompt"
+    );
+    secret_commands_fail_cleanly(&user, "before-lock", "The keyring is locked");
+    add_fails_cleanly(&bus.tk(), "The keyring is locked");
+}

@@ -1,0 +1,215 @@
+//! Secrets on the real keyring through the CLI: add/get/rm, and the write protocol surviving a
+//! failure or a kill between the keyring write and the row commit.
+
+use std::os::unix::process::ExitStatusExt;
+
+use crate::{Tk, assert_error, assert_success, keyring_available, random_alnum};
+
+fn pat() -> String {
+    format!("ghp_{}", random_alnum(36))
+}
+
+#[test]
+fn add_get_rm_round_trip() {
+    if !keyring_available("add_get_rm_round_trip") {
+        return;
+    }
+    let tk = Tk::fresh();
+    let secret = pat();
+    let id = tk.add("ci", &format!("Bearer {secret}\n"));
+    assert_eq!(
+        tk.keyring_items(),
+        vec![format!("{id}.g1")],
+        "secret-tool sees no item"
+    );
+
+    for key in ["github/ci", "ci", id.as_str()] {
+        let out = tk.run(&["get", key]);
+        assert_success(&out, "get");
+        assert_eq!(
+            out.stdout,
+            format!("{secret}\n").into_bytes(),
+            "`get {key}` printed other bytes"
+        );
+        assert!(out.stderr.is_empty(), "get wrote to stderr: {}", out.stderr);
+    }
+    let raw = tk.run(&["get", "-n", "github/ci"]);
+    assert_eq!(
+        raw.stdout,
+        secret.as_bytes(),
+        "`get -n` must print the bare secret"
+    );
+
+    let out = tk.run(&["rm", "--yes", "github/ci"]);
+    assert_success(&out, "rm");
+    assert!(
+        tk.keyring_items().is_empty(),
+        "rm left {:?} in the keyring",
+        tk.keyring_items()
+    );
+    assert!(tk.list().is_empty(), "rm left the row");
+    let err = assert_error(&tk.run(&["get", "github/ci"]), "get after rm");
+    assert!(err.contains("No token matches `github/ci`"), "{err}");
+}
+
+#[test]
+fn rm_without_yes_refuses_when_it_cannot_ask() {
+    if !keyring_available("rm_without_yes_refuses_when_it_cannot_ask") {
+        return;
+    }
+    let tk = Tk::fresh();
+    let id = tk.add("keep", &pat());
+    let err = assert_error(&tk.run_stdin(&["rm", "keep"], "y\n"), "rm without --yes");
+    assert!(err.contains("--yes"), "{err}");
+    assert_eq!(tk.keyring_items(), vec![format!("{id}.g1")]);
+    assert_eq!(tk.list().len(), 1);
+}
+
+#[test]
+fn replace_rotates_the_secret_from_stdin() {
+    if !keyring_available("replace_rotates_the_secret_from_stdin") {
+        return;
+    }
+    let tk = Tk::fresh();
+    let (old, new) = (pat(), pat());
+    let id = tk.add("ci", &old);
+    let out = tk.run_stdin(&["replace", "github/ci"], &new);
+    assert_success(&out, "replace");
+    assert!(
+        !out.stdout_text().contains(&new),
+        "replace echoed the secret"
+    );
+    assert_eq!(tk.run(&["get", "-n", "ci"]).stdout, new.as_bytes());
+    assert_eq!(
+        tk.keyring_items(),
+        vec![format!("{id}.g2")],
+        "the old generation was kept"
+    );
+
+    let err = assert_error(
+        &tk.run_stdin(&["replace", "ci"], "  \n"),
+        "replace with no input",
+    );
+    assert!(
+        err.contains("tokenkeeper replace ci"),
+        "the hint should name the command: {err}"
+    );
+    let err = assert_error(&tk.run_stdin(&["replace", "nope"], &new), "replace unknown");
+    assert!(err.contains("No token matches `nope`"), "{err}");
+    assert_eq!(tk.run(&["get", "-n", "ci"]).stdout, new.as_bytes());
+}
+
+#[test]
+fn an_injected_failure_on_add_leaves_nothing() {
+    if !keyring_available("an_injected_failure_on_add_leaves_nothing") {
+        return;
+    }
+    let tk = Tk::fresh();
+    let out = tk.run_with_fault("after_keyring_write:fail", &["add", "--name", "x"], &pat());
+    let err = assert_error(&out, "add under an injected fault");
+    assert!(
+        err.contains("injected fault at after_keyring_write"),
+        "{err}"
+    );
+    assert!(
+        tk.list().is_empty(),
+        "a row was committed although the add failed"
+    );
+    assert!(
+        tk.keyring_items().is_empty(),
+        "the failed add left {:?}",
+        tk.keyring_items()
+    );
+}
+
+#[test]
+fn an_injected_failure_on_replace_keeps_the_old_secret() {
+    if !keyring_available("an_injected_failure_on_replace_keeps_the_old_secret") {
+        return;
+    }
+    let tk = Tk::fresh();
+    let old = pat();
+    let id = tk.add("ci", &old);
+    let out = tk.run_with_fault("after_keyring_write:fail", &["replace", "ci"], &pat());
+    assert_error(&out, "replace under an injected fault");
+    assert_eq!(
+        tk.run(&["get", "-n", "ci"]).stdout,
+        old.as_bytes(),
+        "the old secret broke"
+    );
+    assert_eq!(
+        tk.keyring_items(),
+        vec![format!("{id}.g1")],
+        "an orphan was left"
+    );
+}
+
+#[test]
+fn a_replace_killed_after_the_keyring_write_keeps_the_old_secret() {
+    if !keyring_available("a_replace_killed_after_the_keyring_write_keeps_the_old_secret") {
+        return;
+    }
+    let tk = Tk::fresh();
+    let old = pat();
+    let id = tk.add("ci", &old);
+    let out = tk.run_with_fault("after_keyring_write:abort", &["replace", "ci"], &pat());
+    assert_eq!(
+        out.status.signal(),
+        Some(6),
+        "replace was not killed at the fault point: {}",
+        out.stderr
+    );
+    assert_eq!(
+        tk.keyring_items().len(),
+        2,
+        "the kill should leave the new generation behind"
+    );
+
+    // The next vault-opening command cleans up what the dead process left.
+    let got = tk.run(&["get", "-n", "ci"]);
+    assert_success(&got, "get after a killed replace");
+    assert_eq!(
+        got.stdout,
+        old.as_bytes(),
+        "get no longer returns the old secret"
+    );
+    assert_eq!(
+        tk.keyring_items(),
+        vec![format!("{id}.g1")],
+        "the orphan survived the next open"
+    );
+
+    // And the token still rotates normally afterwards.
+    let new = pat();
+    assert_success(&tk.run_stdin(&["replace", "ci"], &new), "replace");
+    assert_eq!(tk.run(&["get", "-n", "ci"]).stdout, new.as_bytes());
+    assert_eq!(tk.keyring_items(), vec![format!("{id}.g2")]);
+}
+
+#[test]
+fn an_add_killed_after_the_keyring_write_leaves_no_row_and_no_orphan() {
+    if !keyring_available("an_add_killed_after_the_keyring_write_leaves_no_row_and_no_orphan") {
+        return;
+    }
+    let tk = Tk::fresh();
+    let out = tk.run_with_fault("after_keyring_write:abort", &["add", "--name", "x"], &pat());
+    assert_eq!(
+        out.status.signal(),
+        Some(6),
+        "add was not killed: {}",
+        out.stderr
+    );
+    assert_eq!(
+        tk.keyring_items().len(),
+        1,
+        "the kill should leave the written secret behind"
+    );
+    assert!(tk.list().is_empty(), "a row was committed by a killed add");
+
+    let err = assert_error(&tk.run(&["get", "x"]), "get of a never-added token");
+    assert!(err.contains("No token matches `x`"), "{err}");
+    assert!(
+        tk.keyring_items().is_empty(),
+        "the orphan survived the next open"
+    );
+}
