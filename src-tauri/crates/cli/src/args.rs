@@ -87,6 +87,12 @@ pub enum Command {
         #[arg(long, short)]
         yes: bool,
     },
+    /// Check the keyring and repair the vault: remove keyring entries no token points at and
+    /// flag tokens whose secret has gone. Exits 1 when the keyring is not usable.
+    Doctor {
+        #[arg(long)]
+        json: bool,
+    },
     /// Decode a token without trusting it: format, provider, header, claims, times, status.
     Decode {
         /// The token, or `-` (or nothing) to read stdin.

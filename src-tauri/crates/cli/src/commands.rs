@@ -134,6 +134,30 @@ pub fn run(cli: Cli) -> Result<()> {
             eprintln!("Removed {}/{}", row.provider, row.name);
             Ok(())
         }
+        Command::Doctor { json } => {
+            let vault = open_metadata()?;
+            if let Some(e) = vault.health().error {
+                bail!("{}", e.message);
+            }
+            let report = vault.reconcile()?;
+            if json {
+                output::json(&serde_json::json!({
+                    "keyring": { "ok": true, "service": paths::keyring_service() },
+                    "database": vault.db_path(),
+                    "orphans_removed": report.orphans_removed,
+                    "flagged_missing": report.flagged_missing,
+                }))
+            } else {
+                println!("database  {}", vault.db_path().display());
+                println!("keyring   service `{}`: ok", paths::keyring_service());
+                println!(
+                    "repaired  {} orphaned keyring entries removed, {} tokens flagged as missing \
+                     their secret",
+                    report.orphans_removed, report.flagged_missing
+                );
+                Ok(())
+            }
+        }
         Command::Decode { token, json } => {
             let input = token_input(token)?;
             let inspected = inspect::decode_bytes(&input, now)?;

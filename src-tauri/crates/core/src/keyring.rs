@@ -138,6 +138,19 @@ fn connect() -> keyring_core::Result<Arc<CredentialStore>> {
     Ok(s)
 }
 
+/// Whether the Secret Service's default collection is locked (`None` when that cannot be read;
+/// the probe before this already reported unreachable stores).
+#[cfg(all(
+    unix,
+    not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+))]
+fn default_collection_locked() -> Option<bool> {
+    use secret_service::{EncryptionType, blocking::SecretService};
+    let ss = SecretService::connect(EncryptionType::Plain).ok()?;
+    let collection = ss.get_default_collection().ok()?;
+    collection.is_locked().ok()
+}
+
 fn full_text(e: &keyring_core::Error) -> String {
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
@@ -233,9 +246,19 @@ impl SecretStore for OsKeyring {
     }
 
     fn check(&self) -> Result<()> {
-        // Reading an entry that never exists walks the whole path (bus, service, collection,
-        // lock state) without changing anything.
-        self.get("tokenkeeper-health-probe").map(|_| ())
+        // Reading an entry that never exists walks the path to the store without changing
+        // anything; a locked collection answers it without unlocking, so ask about the lock.
+        self.get("tokenkeeper-health-probe")?;
+        #[cfg(all(
+            unix,
+            not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+        ))]
+        if self.bounded(default_collection_locked)? == Some(true) {
+            return Err(Error::KeyringLocked {
+                detail: "the default collection is locked".into(),
+            });
+        }
+        Ok(())
     }
 
     fn calls(&self) -> u64 {

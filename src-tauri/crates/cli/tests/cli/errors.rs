@@ -317,6 +317,11 @@ fn no_secret_service_says_so() {
     let bus = PrivateBus::without_secret_service();
     let tk = bus.tk();
     every_keyring_command_fails_cleanly(&tk, "No Secret Service is running");
+    let err = assert_error(&tk.run(&["doctor"]), "doctor");
+    assert!(
+        err.contains("No Secret Service is running"),
+        "doctor should say so: {err}"
+    );
     let err = assert_error(&tk.run(&["get", "token-0"]), "get");
     assert!(
         err.contains("install and unlock GNOME Keyring"),
@@ -350,4 +355,11 @@ fn a_locked_keyring_says_so() {
     );
     secret_commands_fail_cleanly(&user, "before-lock", "The keyring is locked");
     add_fails_cleanly(&bus.tk(), "The keyring is locked");
+    // The health check the app's banner uses must see the lock too, although reading an
+    // absent entry succeeds on a locked collection.
+    let err = assert_error(&user.run(&["doctor"]), "doctor on a locked keyring");
+    assert!(
+        err.contains("The keyring is locked"),
+        "doctor should say so, it said: {err}"
+    );
 }

@@ -213,3 +213,81 @@ fn an_add_killed_after_the_keyring_write_leaves_no_row_and_no_orphan() {
         "the orphan survived the next open"
     );
 }
+
+#[test]
+fn doctor_removes_orphans_and_flags_missing_secrets() {
+    if !keyring_available("doctor_removes_orphans_and_flags_missing_secrets") {
+        return;
+    }
+    let tk = Tk::fresh();
+    let kept = tk.add("kept", &pat());
+    let lost = tk.add("lost", &pat());
+    // An entry no row points at (as a crash of an old version might leave), and a secret
+    // deleted behind Tokenkeeper's back (as a user might in Seahorse).
+    let orphan = "00000000-0000-4000-8000-000000000000.g7";
+    let store = std::process::Command::new("secret-tool")
+        .args([
+            "store",
+            "--label",
+            "orphan",
+            "service",
+            &tk.service,
+            "username",
+            orphan,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().expect("stdin").write_all(b"stale")?;
+            child.wait()
+        })
+        .expect("secret-tool store runs");
+    assert!(
+        store.success(),
+        "could not plant an orphan with secret-tool"
+    );
+    let clear = std::process::Command::new("secret-tool")
+        .args([
+            "clear",
+            "service",
+            &tk.service,
+            "username",
+            &format!("{lost}.g1"),
+        ])
+        .status()
+        .expect("secret-tool clear runs");
+    assert!(clear.success());
+
+    let out = tk.run(&["doctor", "--json"]);
+    assert_success(&out, "doctor");
+    let report = crate::json(&out);
+    assert_eq!(
+        report["keyring"]["ok"], true,
+        "doctor says the keyring is unusable: {report}"
+    );
+    assert_eq!(
+        report["orphans_removed"], 1,
+        "doctor did not remove the orphan: {report}"
+    );
+    assert_eq!(
+        report["flagged_missing"], 1,
+        "doctor did not flag the lost secret: {report}"
+    );
+    assert_eq!(
+        tk.keyring_items(),
+        vec![format!("{kept}.g1")],
+        "the keyring still holds junk"
+    );
+    let rows = tk.list();
+    let flagged: Vec<_> = rows
+        .iter()
+        .filter(|r| r["secret_missing"] == true)
+        .collect();
+    assert_eq!(
+        flagged.len(),
+        1,
+        "the list should mark exactly the lost token: {rows:?}"
+    );
+    assert_eq!(flagged[0]["name"], "lost");
+}
