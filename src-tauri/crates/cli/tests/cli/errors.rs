@@ -20,6 +20,8 @@ fn pat() -> String {
 struct PrivateBus {
     dir: tempfile::TempDir,
     children: Vec<Child>,
+    /// The X display the bus and its services see; `None` is a headless session.
+    display: Option<String>,
 }
 
 impl PrivateBus {
@@ -35,12 +37,20 @@ impl PrivateBus {
         cmd.env("HOME", self.dir.path().join("home"))
             .env("XDG_RUNTIME_DIR", self.dir.path().join("run"))
             .env("DBUS_SESSION_BUS_ADDRESS", self.address())
-            // No display: a locked keyring must answer "dismissed", not wait on a prompt.
-            .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY");
+        // Headless, a locked keyring answers "dismissed"; with a display it shows an unlock
+        // prompt and waits.
+        match &self.display {
+            Some(d) => cmd.env("DISPLAY", d),
+            None => cmd.env_remove("DISPLAY"),
+        };
     }
 
     fn start(config: Option<&str>) -> PrivateBus {
+        PrivateBus::start_on(config, None)
+    }
+
+    fn start_on(config: Option<&str>, display: Option<String>) -> PrivateBus {
         let dir = tempfile::tempdir().expect("tempdir");
         for sub in ["home", "run"] {
             std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
@@ -48,6 +58,7 @@ impl PrivateBus {
         let mut bus = PrivateBus {
             dir,
             children: Vec::new(),
+            display,
         };
         let mut cmd = Command::new("dbus-daemon");
         match config {
@@ -95,7 +106,11 @@ impl PrivateBus {
 
     /// A bus with gnome-keyring running and its login collection unlocked.
     fn with_gnome_keyring() -> PrivateBus {
-        let mut bus = PrivateBus::start(None);
+        PrivateBus::with_gnome_keyring_on(None)
+    }
+
+    fn with_gnome_keyring_on(display: Option<String>) -> PrivateBus {
+        let mut bus = PrivateBus::start_on(None, display);
         let mut cmd = Command::new("gnome-keyring-daemon");
         cmd.args(["--foreground", "--unlock", "--components=secrets"])
             .stdin(Stdio::piped())
@@ -151,10 +166,13 @@ impl PrivateBus {
 
     /// A user of this bus.
     fn tk(&self) -> Tk {
-        Tk::fresh()
+        let tk = Tk::fresh()
             .env("DBUS_SESSION_BUS_ADDRESS", self.address())
-            .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("WAYLAND_DISPLAY");
+        match &self.display {
+            Some(d) => tk.env("DISPLAY", d.clone()),
+            None => tk.env_remove("DISPLAY"),
+        }
     }
 }
 
@@ -361,5 +379,36 @@ fn a_locked_keyring_says_so() {
     assert!(
         err.contains("The keyring is locked"),
         "doctor should say so, it said: {err}"
+    );
+}
+
+#[test]
+fn a_locked_keyring_waiting_on_its_prompt_times_out() {
+    if support::keyring_tests_skipped("a_locked_keyring_waiting_on_its_prompt_times_out") {
+        return;
+    }
+    // With a display, gnome-keyring shows an unlock prompt and waits for an answer that never
+    // comes here: the keyring call must give up after its bound instead of hanging the CLI.
+    let display = std::env::var("DISPLAY").expect(
+        "this test needs an X display for the unlock prompt: run it under scripts/session.sh",
+    );
+    let bus = PrivateBus::with_gnome_keyring_on(Some(display));
+    let user = bus.tk();
+    user.add("before-lock", &pat());
+    bus.lock_login_collection();
+
+    let started = Instant::now();
+    let err = assert_error(
+        &user.run(&["get", "before-lock"]),
+        "get behind an unlock prompt",
+    );
+    let waited = started.elapsed();
+    assert!(
+        err.contains("did not answer within 3 s") && err.contains("Unlock your keyring"),
+        "the error should say the keyring timed out and what to do: {err}"
+    );
+    assert!(
+        waited >= Duration::from_secs(3) && waited < Duration::from_secs(10),
+        "get should give up after about 3 s, it took {waited:?}"
     );
 }
