@@ -1,0 +1,12 @@
+// Entry point of the end-to-end run (started by run.sh, which starts the drivers first).
+// `node main.mjs [SUITE-REGEX]` runs only the suites whose name matches.
+
+import { runAll } from './lib/harness.mjs';
+import './specs/tokens.mjs';
+import './specs/leak.mjs';
+import './specs/keyring.mjs';
+
+const filter = process.argv[2] ? new RegExp(process.argv[2], 'i') : undefined;
+const { passed, failed } = await runAll({ filter });
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);

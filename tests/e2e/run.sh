@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# End-to-end tests of the real, built app (target/debug/tokenkeeper-app) over WebDriver.
+#
+# Runs inside scripts/session.sh (its own D-Bus session, unlocked gnome-keyring, Xvfb) and starts
+# one tauri-driver per app environment — tauri-driver starts WebKitWebDriver, which starts the
+# app as its child, so the app inherits that driver's environment:
+#   main       port 4444: a fresh data folder and keyring service for this run
+#   dark       port 4446: the same data, with GTK_THEME=Adwaita:dark (the dark screenshot)
+#   nokeyring  port 4448: its own data folder and a private D-Bus bus with no Secret Service
+# Each driver's stderr (which carries the app's stderr) goes to a log in the work folder.
+# Everything started here is stopped on exit; the whole run is bounded by TK_E2E_TIMEOUT
+# (600 s). Ends with "N passed, N failed"; exits non-zero when a test failed.
+#
+#   make test-e2e                     # builds the app first, then runs this in a session
+#   tests/e2e/run.sh [SUITE-REGEX]    # the app must be built (make app)
+#   TK_E2E_KEEP=1 tests/e2e/run.sh    # keep the work folder (logs, data) for a look afterwards
+#   TK_E2E_SKIP_BUILD=1 …             # use the CLI as built (while iterating on the tests)
+set -euo pipefail
+SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+cd "$(dirname "$SELF")/../.."
+ROOT="$PWD"
+
+if [ -z "${TK_IN_SESSION:-}" ]; then
+  exec scripts/session.sh "$SELF" "$@"
+fi
+
+APP="$ROOT/target/debug/tokenkeeper-app"
+CLI="$ROOT/target/debug/tokenkeeper"
+[ -x "$APP" ] || { echo "error: $APP is missing: run 'make app' first" >&2; exit 1; }
+# The CLI seeds tokens, so it must match the app's schema: build it (a no-op when fresh).
+if [ -z "${TK_E2E_SKIP_BUILD:-}" ] || [ ! -x "$CLI" ]; then
+  cargo build -p tokenkeeper --quiet
+fi
+if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
+  echo "==> installing end-to-end test packages"
+  npm --prefix tests/e2e ci --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
+for tool in tauri-driver WebKitWebDriver xclip secret-tool dbus-daemon; do
+  command -v "$tool" >/dev/null || { echo "error: $tool is missing: run scripts/deps.sh --test" >&2; exit 1; }
+done
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/tk-e2e.XXXXXX")"
+RUN_ID="tk-e2e-$$-$RANDOM"
+started=()
+# Every process this run started through a driver (the drivers, WebKitWebDriver, the app and its
+# WebKit processes) carries TOKENKEEPER_KEYRING_SERVICE=$RUN_ID… in its environment.
+marked_pids() {
+  grep -lzs "^TOKENKEEPER_KEYRING_SERVICE=$RUN_ID" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 || true
+}
+stop() {
+  [ "$#" -gt 0 ] || return 0
+  kill "$@" 2>/dev/null || true
+  for pid in "$@"; do
+    timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
+  done
+}
+cleanup() {
+  local status=$?
+  stop "${started[@]}"
+  # A test that died mid-session leaves its app behind once its driver is gone.
+  # shellcheck disable=SC2046
+  stop $(marked_pids)
+  if [ -n "${TK_E2E_KEEP:-}" ] || [ "$status" -ne 0 ]; then
+    echo "logs and data kept in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+BASE_PORT="${TK_E2E_PORT:-4444}"
+mkdir -p "$WORK/home" "$WORK/home-nokeyring"
+
+wait_port() {
+  local port=$1 pid=$2
+  for _ in $(seq 100); do
+    kill -0 "$pid" 2>/dev/null || { echo "error: tauri-driver on port $port exited" >&2; return 1; }
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "error: tauri-driver did not listen on port $port within 10 s" >&2
+  return 1
+}
+
+drivers="{"
+# start_driver NAME PORT HOME SERVICE [VAR=value...]
+start_driver() {
+  local name=$1 port=$2 home=$3 service=$4
+  shift 4
+  env TOKENKEEPER_HOME="$home" TOKENKEEPER_KEYRING_SERVICE="$service" RUST_LOG=trace "$@" \
+    tauri-driver --port "$port" --native-port $((port + 1)) >"$WORK/$name.out" 2>"$WORK/$name.log" &
+  local pid=$!
+  started+=("$pid")
+  wait_port "$port" "$pid"
+  drivers+="$([ "$drivers" = "{" ] || echo ,)\"$name\":{\"port\":$port,\"pid\":$pid,\"log\":\"$WORK/$name.log\",\"home\":\"$home\",\"service\":\"$service\"}"
+}
+
+# A session bus with no service files: nothing can be auto-started on it, so no Secret Service
+# exists there (plain dbus-run-session would auto-activate gnome-keyring).
+cat >"$WORK/no-secret-service.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=$WORK/no-secret-service.bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+EOF
+dbus-daemon --config-file="$WORK/no-secret-service.conf" --nofork --nopidfile 2>"$WORK/dbus-nokeyring.log" &
+started+=("$!")
+for _ in $(seq 50); do [ -S "$WORK/no-secret-service.bus" ] && break; sleep 0.1; done
+[ -S "$WORK/no-secret-service.bus" ] || { echo "error: the private D-Bus bus did not start" >&2; exit 1; }
+
+start_driver main "$BASE_PORT" "$WORK/home" "$RUN_ID"
+start_driver dark $((BASE_PORT + 2)) "$WORK/home" "$RUN_ID" GTK_THEME=Adwaita:dark
+start_driver nokeyring $((BASE_PORT + 4)) "$WORK/home-nokeyring" "$RUN_ID-nokeyring" \
+  DBUS_SESSION_BUS_ADDRESS="unix:path=$WORK/no-secret-service.bus"
+drivers+="}"
+
+export TK_E2E_ROOT="$ROOT" TK_E2E_APP="$APP" TK_E2E_CLI="$CLI" TK_E2E_WORK="$WORK" TK_E2E_DRIVERS="$drivers"
+set +e
+timeout --kill-after=10 "${TK_E2E_TIMEOUT:-600}" node tests/e2e/main.mjs "$@"
+status=$?
+set -e
+[ "$status" -eq 124 ] && echo "error: the end-to-end run took longer than ${TK_E2E_TIMEOUT:-600} s and was stopped" >&2
+exit "$status"

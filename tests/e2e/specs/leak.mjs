@@ -1,0 +1,287 @@
+// A stored secret must never reach the UI except through Reveal: not in an IPC answer, not in an
+// event, not in the page, not in the app's log.
+//
+// How: the app starts with a sentinel secret stored (fixtures.mjs). Inside the page, two hooks
+// record everything Rust hands to the UI: every callback Tauri runs (the answer to each
+// `invoke` and every event payload go through `__TAURI_INTERNALS__.callbacks`), and the raw body
+// of every `ipc://` response (which names the command). Then the UI is driven through list,
+// detail, inspect (pasting the sentinel), settings, copy with the clipboard-cleared event, edit,
+// an external change (tokens-changed), and every command except reveal_token is also invoked
+// directly, with the sentinel's id or the sentinel itself as input. Only then is Reveal
+// clicked: the secret must appear, and the hooks must show it came through reveal_token alone.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from '../lib/harness.mjs';
+import {
+  check,
+  cli,
+  closeApp,
+  env,
+  equal,
+  offerClipboard,
+  openApp,
+  openToken,
+  randomAlnum,
+  readClipboard,
+  rowByName,
+  sel,
+  text,
+  toastText,
+  until,
+  waitGone,
+  waitShown,
+} from '../lib/app.mjs';
+import { SENTINEL, SENTINEL_PART, assertNoSentinelInDom, seedMain } from '../lib/fixtures.mjs';
+
+const driver = env.drivers.main;
+
+/** Installed in the page: records what Rust hands over, before the UI sees it. */
+function installHooks() {
+  if (window.__tkIpc) return { already: true };
+  const log = [];
+  window.__tkIpc = log;
+  const internals = window.__TAURI_INTERNALS__;
+  const callbacks = internals.callbacks;
+  const get = Map.prototype.get;
+  const record = (entry) => log.push(entry);
+  const asText = (v) => {
+    if (typeof v === 'string') return v;
+    try {
+      return JSON.stringify(v) ?? String(v);
+    } catch {
+      return String(v);
+    }
+  };
+  // runCallback(id, data) looks the handler up with callbacks.get(id): wrap what it finds.
+  callbacks.get = function (id) {
+    const fn = get.call(this, id);
+    if (typeof fn !== 'function') return fn;
+    return (data) => {
+      record({ kind: 'callback', data: asText(data) });
+      return fn(data);
+    };
+  };
+  const fetch0 = window.fetch;
+  window.fetch = function (input, init) {
+    const url = String(typeof input === 'string' ? input : input?.url);
+    const answer = fetch0.call(this, input, init);
+    if (!url.startsWith('ipc:')) return answer;
+    const cmd = decodeURIComponent(url.replace(/^ipc:\/\/localhost\//, ''));
+    return answer.then((res) => {
+      res
+        .clone()
+        .text()
+        .then((body) => record({ kind: 'response', cmd, ok: res.headers.get('Tauri-Response') === 'ok', data: body }));
+      return res;
+    });
+  };
+  return { callbacks: callbacks instanceof Map, hooked: window.fetch !== fetch0 };
+}
+
+async function ipcLog(browser) {
+  return browser.execute(() => window.__tkIpc.slice());
+}
+
+/**
+ * Calls one command directly through Tauri's invoke; resolves { ok, value } or { ok: false,
+ * failure } (not `error`: WebdriverIO would take an `error` key for a WebDriver error).
+ */
+async function invoke(browser, cmd, args) {
+  return browser.executeAsync(
+    (c, a, done) => {
+      window.__TAURI_INTERNALS__.invoke(c, a).then(
+        (value) => done({ ok: true, value: JSON.stringify(value) ?? 'null' }),
+        (failure) => done({ ok: false, failure: JSON.stringify(failure) }),
+      );
+    },
+    cmd,
+    args,
+  );
+}
+
+const carries = (s) => typeof s === 'string' && (s.includes(SENTINEL) || s.includes(SENTINEL_PART));
+
+function assertClean(entries, when) {
+  const bad = entries.filter((e) => carries(e.data));
+  if (bad.length) {
+    const what = bad.map((e) => (e.kind === 'response' ? `the ${e.cmd} answer` : 'a callback/event payload'));
+    throw new Error(`the stored secret crossed IPC ${when}, in ${[...new Set(what)].join(', ')}`);
+  }
+}
+
+suite(
+  'No secret crosses IPC before Reveal (hooks inside the real app)',
+  {
+    before: async () => {
+      const tokens = await seedMain();
+      const browser = await openApp(driver);
+      const hooks = await browser.execute(installHooks);
+      check(hooks.callbacks && hooks.hooked, `could not hook Tauri's IPC in the page: ${JSON.stringify(hooks)}`);
+      return { browser, tokens, sentinelId: tokens['billing-webhook'].id };
+    },
+    after: async (ctx) => {
+      if (ctx?.browser && !ctx.closed) await closeApp(ctx.browser, driver);
+    },
+  },
+  (test) => {
+    test('the UI, driven through list, detail, inspect, settings, copy, edit and an outside change, never receives the secret', async (ctx) => {
+      const { browser, sentinelId } = ctx;
+
+      // An outside change (the CLI adds a token): the watcher emits tokens-changed and the UI
+      // reloads the list.
+      await cli(driver, ['add', '--name', 'from-a-script', '--provider', 'other', '--expires', '30d'], `tk-${randomAlnum(30)}`);
+      await rowByName(browser, 'from-a-script', { timeout: 8_000 });
+
+      // Detail: metadata, decoded token, masked preview, history.
+      await openToken(browser, sentinelId);
+      const masked = await until(async () => {
+        const m = await text(browser, sel('detail-masked'));
+        return m && m.includes('•') && m !== '••••••••' ? m : null;
+      }, { timeout: 5_000, message: 'the detail pane never showed the masked secret' });
+      equal(masked, `sk_live_••••••••${SENTINEL.slice(-4)}`, 'the masked preview shows more than the prefix and the last 4 characters');
+
+      // Inspect: paste the secret into Add, read what it is, cancel.
+      await (await browser.$(sel('add-button'))).click();
+      await waitShown(browser, sel('add-dialog'), 'Add token did not open');
+      await (await browser.$(sel('add-secret'))).click();
+      const offer = offerClipboard(SENTINEL);
+      try {
+        await until(async () => (await readClipboard()).text === SENTINEL, { timeout: 5_000, message: 'could not offer the secret for pasting' });
+        await browser.keys(['Control', 'v']);
+        await until(async () => (await (await browser.$(sel('add-detected'))).isExisting()), {
+          timeout: 5_000,
+          message: 'the Add dialog did not inspect the pasted secret',
+        });
+      } finally {
+        offer.stop();
+      }
+      equal(
+        await browser.execute((s) => document.querySelector(s).dataset.provider, sel('add-detected')),
+        'stripe',
+        'a pasted sk_live_ key was not recognised as Stripe',
+      );
+      await browser.keys(['Escape']);
+      await waitGone(browser, sel('add-dialog'), 'Escape did not close the Add dialog');
+
+      // Settings: read and write.
+      await (await browser.$(sel('settings-button'))).click();
+      await waitShown(browser, sel('settings-dialog'), 'Settings did not open');
+      await (await browser.$(`input${sel('setting-clipboard-secs')}`)).setValue('5');
+      await (await browser.$(sel('settings-save'))).click();
+      await waitGone(browser, sel('settings-dialog'), 'Settings did not close on Save');
+
+      // Copy, and the clipboard-cleared event 5 s later.
+      await openToken(browser, sentinelId);
+      await (await browser.$(sel('copy-button'))).click();
+      await until(async () => (await readClipboard()).text === SENTINEL, { timeout: 3_000, message: 'Copy did not put the secret on the clipboard' });
+      await until(async () => (await toastText(browser)) === 'Clipboard cleared', {
+        timeout: 12_000,
+        message: 'no "Clipboard cleared" after the 5 s timeout',
+      });
+
+      // Edit the notes.
+      await (await browser.$(sel('edit-button'))).click();
+      await waitShown(browser, sel('edit-dialog'), 'Edit did not open');
+      await (await browser.$(sel('edit-notes'))).setValue('rotated by the e2e test');
+      await (await browser.$(sel('edit-save'))).click();
+      await waitGone(browser, sel('edit-dialog'), 'the Edit dialog did not close on Save', 10_000);
+
+      await assertNoSentinelInDom(browser, 'after list, detail, inspect, settings, copy and edit');
+      const log = await ipcLog(browser);
+      const cmds = new Set(log.filter((e) => e.kind === 'response').map((e) => e.cmd));
+      for (const c of ['list_tokens', 'token_detail', 'inspect_token', 'set_settings', 'copy_token', 'update_token']) {
+        check(cmds.has(c), `the hooks saw no ${c} answer, so they are not seeing the UI's IPC (saw: ${[...cmds].join(', ')})`);
+      }
+      check(log.some((e) => e.kind === 'callback' && e.data.includes('clipboard-cleared')), 'the hooks saw no clipboard-cleared event');
+      check(log.some((e) => e.kind === 'callback' && e.data.includes('tokens-changed')), 'the hooks saw no tokens-changed event');
+      assertClean(log, 'while the UI was used');
+      ctx.uiEntries = log.length;
+    });
+
+    test('every command but reveal_token, called directly with the secret or its id, answers without it', async (ctx) => {
+      const { browser, sentinelId } = ctx;
+      const answers = {};
+      const call = async (label, cmd, args) => {
+        answers[label] = await invoke(browser, cmd, args);
+        return answers[label];
+      };
+      await call('list_tokens', 'list_tokens');
+      await call('list_providers', 'list_providers');
+      await call('keyring_health', 'keyring_health');
+      await call('get_settings', 'get_settings');
+      await call('set_settings', 'set_settings', { settings: { clipboard_clear_secs: 30 } });
+      await call('token_detail', 'token_detail', { id: sentinelId });
+      await call('token_detail (unknown id)', 'token_detail', { id: `${sentinelId}-nope` });
+      await call('inspect_token', 'inspect_token', { input: SENTINEL });
+      await call('inspect_token (broken JWT around it)', 'inspect_token', { input: `eyJhbGciOiJIUzI1NiJ9.${SENTINEL}.c2ln` });
+      await call('copy_token', 'copy_token', { id: sentinelId });
+      await call('update_token', 'update_token', { id: sentinelId, patch: { notes: 'patched directly' } });
+      const added = await call('add_token', 'add_token', { secret: SENTINEL, meta: { name: 'sentinel-copy', provider: 'stripe' } });
+      check(added.ok, `add_token with a new name failed: ${added.failure}`);
+      const copyId = JSON.parse(added.value).id;
+      await call('add_token (duplicate name)', 'add_token', { secret: SENTINEL, meta: { name: 'sentinel-copy', provider: 'stripe' } });
+      await call('add_token (empty name)', 'add_token', { secret: SENTINEL, meta: { name: '' } });
+      await call('replace_secret', 'replace_secret', { id: copyId, secret: `${SENTINEL}x` });
+      await call('replace_secret (unknown id)', 'replace_secret', { id: 'no-such-id', secret: SENTINEL });
+      await call('delete_token', 'delete_token', { id: copyId });
+      await call('open_url (refused)', 'open_url', { url: 'http://example.com/' });
+
+      // Every command the shell registers must have been called here, so a new one is covered.
+      const shell = readFileSync(join(env.root, 'src-tauri', 'src', 'lib.rs'), 'utf8');
+      const registered = [...shell.matchAll(/commands::(\w+)/g)].map((m) => m[1]);
+      const called = new Set(Object.keys(answers).map((k) => k.split(' ')[0]));
+      const uncovered = registered.filter((c) => c !== 'reveal_token' && !called.has(c));
+      check(registered.length > 5, 'could not read the registered commands from src-tauri/src/lib.rs');
+      check(uncovered.length === 0, `these IPC commands are not checked for leaks yet: ${uncovered.join(', ')}`);
+
+      const leaked = Object.entries(answers).filter(([, a]) => carries(a.ok ? a.value : a.failure));
+      check(leaked.length === 0, `the secret came back from: ${leaked.map(([k]) => k).join(', ')}`);
+      for (const k of ['list_tokens', 'token_detail', 'inspect_token', 'copy_token', 'update_token']) {
+        check(answers[k].ok, `${k} failed, so its answer proves nothing: ${answers[k].failure}`);
+      }
+      check(!answers['token_detail (unknown id)'].ok, 'token_detail of an unknown id did not fail');
+      const log = await ipcLog(browser);
+      assertClean(log, 'when commands were called directly');
+      await assertNoSentinelInDom(browser, 'after the direct calls');
+      ctx.checked = log.length;
+    });
+
+    test('Reveal shows the secret, and only reveal_token carried it', async (ctx) => {
+      const { browser, sentinelId } = ctx;
+      await openToken(browser, sentinelId);
+      await (await browser.$(sel('reveal-button'))).click();
+      const shown = await until(async () => text(browser, sel('revealed-secret')), {
+        timeout: 5_000,
+        message: 'Reveal did not show the secret',
+      });
+      equal(shown, SENTINEL, 'Reveal showed something other than the stored secret');
+      const log = await ipcLog(browser);
+      const carrying = log.filter((e) => carries(e.data));
+      const responses = carrying.filter((e) => e.kind === 'response');
+      check(responses.length >= 1, 'the hooks did not see the reveal_token answer: they would miss a leak too');
+      check(
+        responses.every((e) => e.cmd === 'reveal_token'),
+        `the secret came through ${[...new Set(responses.map((e) => e.cmd))].join(', ')}`,
+      );
+      equal(
+        carrying.filter((e) => e.kind === 'callback').length,
+        responses.length,
+        'the secret reached a callback or event other than the reveal_token answer',
+      );
+      console.log(`      (checked ${log.length} IPC answers and event payloads; ${responses.length} carried the secret, all reveal_token)`);
+    });
+
+    test("the app's log (stderr, RUST_LOG=trace) never contains the secret", async (ctx) => {
+      await closeApp(ctx.browser, driver);
+      ctx.closed = true;
+      // The app that ran here logs to the main driver's log; the dark one shares the vault.
+      const main = readFileSync(driver.log, 'utf8');
+      check(/keyring_core|tokenkeeper/.test(main), `the app wrote nothing to its log (${driver.log}): the check would prove nothing`);
+      for (const d of ['main', 'dark']) {
+        const log = readFileSync(env.drivers[d].log, 'utf8');
+        check(!log.includes(SENTINEL) && !log.includes(SENTINEL_PART), `the secret is in the app's log (${env.drivers[d].log})`);
+      }
+    });
+  },
+);
