@@ -28,6 +28,8 @@ pub fn run() {
             let vault = Arc::new(Vault::open_metadata(&dir, secrets)?);
             app.manage(AppState::new(vault.clone()));
             std::thread::spawn(move || {
+                // Let the first list paint before the scan competes for the CPU and D-Bus.
+                std::thread::sleep(std::time::Duration::from_secs(2));
                 if let Err(e) = vault.reconcile() {
                     tracing::warn!(code = ?e.code(), "keyring not reconciled at start: {e}");
                 }

@@ -37,6 +37,9 @@ pub trait SecretStore: Send + Sync {
 /// waits on an unlock prompt forever).
 pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// The bound on a scan of every entry (the background reconcile).
+pub const SCAN_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The OS keyring under one service name.
 pub struct OsKeyring {
     service: String,
@@ -78,6 +81,14 @@ impl OsKeyring {
 
     /// Runs `f` on its own thread and waits at most `timeout` for it.
     fn bounded<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        self.bounded_for(self.timeout, f)
+    }
+
+    fn bounded_for<T: Send + 'static>(
+        &self,
+        timeout: Duration,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
         self.calls.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::sync_channel(1);
         std::thread::Builder::new()
@@ -89,10 +100,9 @@ impl OsKeyring {
             .map_err(|e| Error::KeyringFailure {
                 detail: format!("cannot start a thread: {e}"),
             })?;
-        rx.recv_timeout(self.timeout)
-            .map_err(|_| Error::KeyringTimeout {
-                secs: self.timeout.as_secs().max(1),
-            })
+        rx.recv_timeout(timeout).map_err(|_| Error::KeyringTimeout {
+            secs: timeout.as_secs().max(1),
+        })
     }
 
     fn entry_call<T: Send + 'static>(
@@ -231,17 +241,21 @@ impl SecretStore for OsKeyring {
     fn accounts(&self) -> Result<Vec<String>> {
         let store = self.store()?;
         let service = self.service.clone();
-        let found = self.bounded(move || -> keyring_core::Result<Vec<String>> {
-            let spec = HashMap::from([("service", service.as_str())]);
-            let mut accounts = Vec::new();
-            for entry in store.search(&spec)? {
-                let attrs = entry.get_attributes()?;
-                if let Some(user) = attrs.get("username") {
-                    accounts.push(user.clone());
+        // A scan reads one entry at a time: thousands of entries take longer than one call.
+        let found = self.bounded_for(
+            SCAN_TIMEOUT,
+            move || -> keyring_core::Result<Vec<String>> {
+                let spec = HashMap::from([("service", service.as_str())]);
+                let mut accounts = Vec::new();
+                for entry in store.search(&spec)? {
+                    let attrs = entry.get_attributes()?;
+                    if let Some(user) = attrs.get("username") {
+                        accounts.push(user.clone());
+                    }
                 }
-            }
-            Ok(accounts)
-        })?;
+                Ok(accounts)
+            },
+        )?;
         found.map_err(|e| map_op_error(&e))
     }
 

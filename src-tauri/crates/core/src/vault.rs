@@ -6,6 +6,7 @@
 //! generations and flags rows whose secret is missing.
 
 use std::{
+    collections::HashSet,
     path::{Path, PathBuf},
     sync::{Arc, Mutex, MutexGuard},
 };
@@ -130,42 +131,47 @@ impl Vault {
     /// and from `tokenkeeper doctor`, not on every CLI call.
     pub fn reconcile(&self) -> Result<ReconcileReport> {
         let mut report = self.recover()?;
+        // The scan reads every entry over D-Bus, so it runs before the database is locked:
+        // lists and writers are not kept waiting. That is safe because a writer commits its
+        // pending note before it writes an entry and keeps a retiring entry's note until the
+        // entry is gone, so anything the snapshot holds that no row or note names is an orphan.
+        let accounts: HashSet<String> = self.secrets.accounts()?.into_iter().collect();
         let mut conn = self.conn();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(self.storage())?;
-        let accounts = self.secrets.accounts()?;
         let rows = tokens::generations(&tx).map_err(self.storage())?;
-        let mut current: std::collections::HashSet<String> = rows
+        let mut keep: HashSet<String> = rows
             .iter()
             .map(|(id, g, _)| tokens::account_key(id, *g))
             .collect();
-        // Writes still in flight in a live process are not orphans.
-        let in_flight = pending::all(&tx).map_err(self.storage())?;
-        current.extend(in_flight.into_iter().map(|p| p.account));
+        keep.extend(
+            pending::all(&tx)
+                .map_err(self.storage())?
+                .into_iter()
+                .map(|p| p.account),
+        );
         for account in &accounts {
-            if !current.contains(account) && tokens::parse_account_key(account).is_some() {
+            if !keep.contains(account) && tokens::parse_account_key(account).is_some() {
                 self.secrets.delete(account)?;
                 report.orphans_removed += 1;
             }
         }
-        let present: std::collections::HashSet<&String> = accounts.iter().collect();
+        let now = crate::clock::now_unix();
         for (id, generation, was_missing) in rows {
-            let missing = !present.contains(&tokens::account_key(&id, generation));
-            if missing != was_missing {
-                tokens::set_missing(&tx, &id, missing).map_err(self.storage())?;
-                if missing {
-                    events::append(
-                        &tx,
-                        &id,
-                        EventKind::SecretMissing,
-                        "",
-                        crate::clock::now_unix(),
-                    )
-                    .map_err(self.storage())?;
-                    report.flagged_missing += 1;
-                } else {
+            let key = tokens::account_key(&id, generation);
+            // An entry written after the snapshot is not in it: ask for that one before
+            // calling it lost.
+            let present =
+                accounts.contains(&key) || (!was_missing && self.secrets.get(&key)?.is_some());
+            if present == was_missing {
+                tokens::set_missing(&tx, &id, !present).map_err(self.storage())?;
+                if present {
                     report.recovered += 1;
+                } else {
+                    events::append(&tx, &id, EventKind::SecretMissing, "", now)
+                        .map_err(self.storage())?;
+                    report.flagged_missing += 1;
                 }
             }
         }
