@@ -35,6 +35,8 @@ pub fn run() {
                 }
             });
             tray::install(app.handle())?;
+            #[cfg(target_os = "linux")]
+            software_rendering(app.handle());
             watch::start(app.handle().clone());
             Ok(())
         })
@@ -74,6 +76,24 @@ pub fn run() {
             state.clear_clipboard_on_exit();
         }
     });
+}
+
+/// A list of text needs no GPU compositing; under software GL (no GPU, Xvfb, many VMs) it
+/// costs ~80 MB and a few percent of a core per repaint. `TOKENKEEPER_GPU=1` keeps WebKit's
+/// default policy.
+#[cfg(target_os = "linux")]
+fn software_rendering(app: &tauri::AppHandle) {
+    if std::env::var_os("TOKENKEEPER_GPU").is_some_and(|v| v == "1") {
+        return;
+    }
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.with_webview(|webview| {
+            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+            if let Some(settings) = WebViewExt::settings(&webview.inner()) {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        });
+    }
 }
 
 /// Logs to stderr with `RUST_LOG` (default: warnings from us). Third-party crates stay at
