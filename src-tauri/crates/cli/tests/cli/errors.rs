@@ -105,10 +105,6 @@ impl PrivateBus {
     }
 
     /// A bus with gnome-keyring running and its login collection unlocked.
-    fn with_gnome_keyring() -> PrivateBus {
-        PrivateBus::with_gnome_keyring_on(None)
-    }
-
     fn with_gnome_keyring_on(display: Option<String>) -> PrivateBus {
         let mut bus = PrivateBus::start_on(None, display);
         let mut cmd = Command::new("gnome-keyring-daemon");
@@ -347,16 +343,22 @@ fn no_secret_service_says_so() {
     );
 }
 
+/// A private gnome-keyring holding one token, `before-lock`, then locked; and its user.
+fn locked_after_one_add(display: Option<String>) -> (PrivateBus, Tk) {
+    let bus = PrivateBus::with_gnome_keyring_on(display);
+    let user = bus.tk();
+    user.add("before-lock", &pat());
+    bus.lock_login_collection();
+    (bus, user)
+}
+
 #[test]
 fn a_locked_keyring_says_so() {
     // Its own gnome-keyring, not the session's: only the skip switch applies.
     if support::keyring_tests_skipped("a_locked_keyring_says_so") {
         return;
     }
-    let bus = PrivateBus::with_gnome_keyring();
-    let user = bus.tk();
-    user.add("before-lock", &pat());
-    bus.lock_login_collection();
+    let (bus, user) = locked_after_one_add(None);
 
     let started = Instant::now();
     let err = assert_error(
@@ -392,10 +394,7 @@ fn a_locked_keyring_waiting_on_its_prompt_times_out() {
     let display = std::env::var("DISPLAY").expect(
         "this test needs an X display for the unlock prompt: run it under scripts/session.sh",
     );
-    let bus = PrivateBus::with_gnome_keyring_on(Some(display));
-    let user = bus.tk();
-    user.add("before-lock", &pat());
-    bus.lock_login_collection();
+    let (_bus, user) = locked_after_one_add(Some(display));
 
     let started = Instant::now();
     let err = assert_error(
