@@ -46,22 +46,13 @@ fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/tk-bench.XXXXXX")"
 SERVICE="tk-bench-$$-$RANDOM"
 driver_pid=""
-# Every app (and driver) this run started carries TOKENKEEPER_KEYRING_SERVICE=$SERVICE.
-marked_pids() {
-  grep -lzs "^TOKENKEEPER_KEYRING_SERVICE=$SERVICE\$" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 || true
-}
-stop() {
-  [ "$#" -gt 0 ] || return 0
-  kill "$@" 2>/dev/null || true
-  for pid in "$@"; do
-    timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
-  done
-}
+# shellcheck source=../lib/procs.sh
+source tests/lib/procs.sh
 cleanup() {
   local status=$?
   [ -z "$driver_pid" ] || stop "$driver_pid"
   # shellcheck disable=SC2046
-  stop $(marked_pids)
+  stop $(marked_pids "$SERVICE")
   if [ -n "${TK_BENCH_KEEP:-}" ]; then echo "data kept in $WORK"; else rm -rf "$WORK"; fi
   exit "$status"
 }

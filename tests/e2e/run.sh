@@ -44,22 +44,14 @@ RUN_ID="tk-e2e-$$-$RANDOM"
 started=()
 # Every process this run started through a driver (the drivers, WebKitWebDriver, the app and its
 # WebKit processes) carries TOKENKEEPER_KEYRING_SERVICE=$RUN_ID… in its environment.
-marked_pids() {
-  grep -lzs "^TOKENKEEPER_KEYRING_SERVICE=$RUN_ID" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 || true
-}
-stop() {
-  [ "$#" -gt 0 ] || return 0
-  kill "$@" 2>/dev/null || true
-  for pid in "$@"; do
-    timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
-  done
-}
+# shellcheck source=../lib/procs.sh
+source tests/lib/procs.sh
 cleanup() {
   local status=$?
   stop "${started[@]}"
   # A test that died mid-session leaves its app behind once its driver is gone.
   # shellcheck disable=SC2046
-  stop $(marked_pids)
+  stop $(marked_pids "$RUN_ID")
   if [ -n "${TK_E2E_KEEP:-}" ] || [ "$status" -ne 0 ]; then
     echo "logs and data kept in $WORK"
   else
@@ -97,22 +89,7 @@ start_driver() {
   drivers+="$([ "$drivers" = "{" ] || echo ,)\"$name\":{\"port\":$port,\"pid\":$pid,\"log\":\"$WORK/$name.log\",\"home\":\"$home\",\"service\":\"$service\"}"
 }
 
-# A session bus with no service files: nothing can be auto-started on it, so no Secret Service
-# exists there (plain dbus-run-session would auto-activate gnome-keyring).
-cat >"$WORK/no-secret-service.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=$WORK/no-secret-service.bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-EOF
+sed "s|@SOCKET@|$WORK/no-secret-service.bus|" tests/lib/no-secret-service.conf.in >"$WORK/no-secret-service.conf"
 dbus-daemon --config-file="$WORK/no-secret-service.conf" --nofork --nopidfile 2>"$WORK/dbus-nokeyring.log" &
 started+=("$!")
 for _ in $(seq 50); do [ -S "$WORK/no-secret-service.bus" ] && break; sleep 0.1; done

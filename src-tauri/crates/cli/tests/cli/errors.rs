@@ -87,21 +87,9 @@ impl PrivateBus {
     /// A bus on which nothing provides org.freedesktop.secrets and nothing can be activated
     /// (a plain `dbus-run-session` would activate gnome-keyring).
     fn without_secret_service() -> PrivateBus {
-        PrivateBus::start(Some(
-            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=@SOCKET@</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"#,
-        ))
+        PrivateBus::start(Some(include_str!(
+            "../../../../../tests/lib/no-secret-service.conf.in"
+        )))
     }
 
     /// A bus with gnome-keyring running and its login collection unlocked.
