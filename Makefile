@@ -1,7 +1,8 @@
 # Tokenkeeper: `make run` starts the app, `make test` runs every test. Both install what is
 # missing first (Debian 12 / Ubuntu: system packages through apt, npm packages, tauri-driver).
 
-TAURI := ui/node_modules/.bin/tauri
+# The Tauri CLI reads CI and accepts only true/false (CI=1, as many CI systems set, is an error).
+TAURI := env CI=true ui/node_modules/.bin/tauri
 SESSION := scripts/session.sh
 
 .PHONY: run test deps app app-release deb lint test-rust test-ui test-e2e test-package bindings bench cli
