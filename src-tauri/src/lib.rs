@@ -101,14 +101,8 @@ fn software_rendering(app: &tauri::AppHandle) {
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
-    for quiet in [
-        "zbus=info",
-        "secret_service=info",
-        "tauri=info",
-        "wry=info",
-        "arboard=info",
-    ] {
-        if let Ok(d) = quiet.parse() {
+    for target in tokenkeeper_core::SECRET_BEARING_LOG_TARGETS {
+        if let Ok(d) = format!("{target}=info").parse() {
             filter = filter.add_directive(d);
         }
     }

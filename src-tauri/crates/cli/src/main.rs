@@ -26,19 +26,13 @@ fn one_line(e: &anyhow::Error) -> String {
     format!("{e:#}").replace('\n', " ")
 }
 
-/// Logs go to stderr, filtered by `RUST_LOG` (default: errors only, as they are also printed as `error:` lines). Third-party crates are held
-/// at `info` even under `RUST_LOG=trace`, so a D-Bus or HTTP trace can never carry a secret.
+/// Logs go to stderr, filtered by `RUST_LOG` (default: off, as errors are printed as `error:`
+/// lines). Crates that may see secrets are held at `info` even under `RUST_LOG=trace`.
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("off"));
-    for quiet in [
-        "zbus=info",
-        "secret_service=info",
-        "ureq=info",
-        "rustls=info",
-        "arboard=info",
-    ] {
-        if let Ok(d) = quiet.parse() {
+    for target in tokenkeeper_core::SECRET_BEARING_LOG_TARGETS {
+        if let Ok(d) = format!("{target}=info").parse() {
             filter = filter.add_directive(d);
         }
     }

@@ -17,5 +17,18 @@ pub mod vault;
 pub mod verify;
 
 pub use error::{Error, Result};
+
+/// Log targets that may see secret bytes at trace level (D-Bus messages, HTTP bodies, IPC
+/// payloads, clipboard contents). Every edge that installs a log subscriber caps these at
+/// `info`, whatever `RUST_LOG` says.
+pub const SECRET_BEARING_LOG_TARGETS: &[&str] = &[
+    "zbus",
+    "secret_service",
+    "ureq",
+    "rustls",
+    "arboard",
+    "tauri",
+    "wry",
+];
 pub use secret::Secret;
 pub use vault::Vault;
