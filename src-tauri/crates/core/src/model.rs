@@ -178,37 +178,6 @@ pub enum EventKind {
     SecretMissing,
 }
 
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Added => "added",
-            EventKind::Copied => "copied",
-            EventKind::Revealed => "revealed",
-            EventKind::Refreshed => "refreshed",
-            EventKind::Revoked => "revoked",
-            EventKind::Notified => "notified",
-            EventKind::Edited => "edited",
-            EventKind::SecretReplaced => "secret_replaced",
-            EventKind::SecretMissing => "secret_missing",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "added" => EventKind::Added,
-            "copied" => EventKind::Copied,
-            "revealed" => EventKind::Revealed,
-            "refreshed" => EventKind::Refreshed,
-            "revoked" => EventKind::Revoked,
-            "notified" => EventKind::Notified,
-            "edited" => EventKind::Edited,
-            "secret_replaced" => EventKind::SecretReplaced,
-            "secret_missing" => EventKind::SecretMissing,
-            _ => return None,
-        })
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TokenEvent {

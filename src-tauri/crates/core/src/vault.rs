@@ -272,7 +272,13 @@ impl Vault {
                 }));
             }
             tokens::insert(tx, &row)?;
-            events::append(tx, &row.id, EventKind::Added, insp.format_word(), now)?;
+            events::append(
+                tx,
+                &row.id,
+                EventKind::Added,
+                &db::enum_to_sql(&insp.format),
+                now,
+            )?;
             Ok(Ok(()))
         })?;
         Ok(row.meta(now))
@@ -408,21 +414,22 @@ impl Vault {
 
     /// Metadata, decoded token, masked preview and events for the detail pane.
     pub fn detail(&self, id: &str, now: i64) -> Result<TokenDetail> {
-        let row = self.row(id)?;
+        let secret = self.secret(id);
+        // Read after the secret: a missing one has just been flagged on the row.
+        let meta = self.row(id)?.meta(now);
         let events = self.events(id, 200)?;
-        let (inspection, masked, secret_error) = match self.secret(id) {
+        let (inspection, masked, secret_error) = match secret {
             Ok(secret) => match inspect::decode(secret.expose(), now) {
                 Ok(i) => {
                     let mut insp = i.inspection;
                     // A stored token's status is the row's: it knows revocation and overrides.
-                    insp.status = row.meta(now).status;
+                    insp.status = meta.status;
                     (Some(insp), Some(secret.masked(i.prefix)), None)
                 }
                 Err(e) => (None, Some(secret.masked(None)), Some(e.info())),
             },
             Err(e) => (None, None, Some(e.info())),
         };
-        let meta = self.row(id)?.meta(now);
         Ok(TokenDetail {
             meta,
             inspection,
@@ -591,14 +598,4 @@ fn fault_point(point: &str) -> Result<()> {
         }
     }
     Ok(())
-}
-
-impl crate::model::Inspection {
-    fn format_word(&self) -> &'static str {
-        match self.format {
-            crate::model::Format::Jwt => "jwt",
-            crate::model::Format::Jwe => "jwe",
-            crate::model::Format::Opaque => "opaque",
-        }
-    }
 }

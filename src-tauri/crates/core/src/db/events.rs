@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, params};
 
+use super::{enum_from_sql, enum_to_sql};
 use crate::{
     clock::rfc3339,
     model::{EventKind, TokenEvent},
@@ -16,7 +17,7 @@ pub fn append(
 ) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO events (token_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)",
-        params![token_id, at, kind.as_str(), detail],
+        params![token_id, at, enum_to_sql(&kind), detail],
     )
     .map(|_| ())
 }
@@ -37,7 +38,7 @@ pub fn for_token(
             seq: r.get(0)?,
             token_id: r.get(1)?,
             at: rfc3339(r.get(2)?).unwrap_or_default(),
-            kind: EventKind::parse(&kind).unwrap_or(EventKind::Edited),
+            kind: enum_from_sql(&kind).unwrap_or(EventKind::Edited),
             detail: r.get(4)?,
         })
     })?;

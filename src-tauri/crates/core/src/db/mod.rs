@@ -18,6 +18,18 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_pending_secrets.sql"),
 ];
 
+/// The snake_case word serde gives a unit enum variant: how enums are stored.
+pub(crate) fn enum_to_sql<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+pub(crate) fn enum_from_sql<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+}
+
 pub fn open(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path).map_err(Error::storage(path))?;
     configure(&conn).map_err(Error::storage(path))?;

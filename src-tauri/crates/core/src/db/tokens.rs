@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::{enum_from_sql, enum_to_sql};
 use crate::{
     clock::rfc3339,
     model::{ExpirySource, Format, TokenKind, TokenMeta},
@@ -79,17 +80,6 @@ pub fn account_key(id: &str, generation: i64) -> String {
 pub fn parse_account_key(key: &str) -> Option<(&str, i64)> {
     let (id, generation) = key.rsplit_once(".g")?;
     Some((id, generation.parse().ok()?))
-}
-
-fn enum_to_sql<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn enum_from_sql<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
 }
 
 fn list_to_sql(v: &[String]) -> String {
