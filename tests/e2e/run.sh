@@ -79,14 +79,17 @@ wait_port() {
 drivers="{"
 # start_driver NAME PORT HOME SERVICE [VAR=value...]
 start_driver() {
-  local name=$1 port=$2 home=$3 service=$4
+  local name=$1 port=$2 home=$3 service=$4 bus=$DBUS_SESSION_BUS_ADDRESS var
   shift 4
+  for var in "$@"; do
+    case $var in DBUS_SESSION_BUS_ADDRESS=*) bus=${var#*=} ;; esac
+  done
   env TOKENKEEPER_HOME="$home" TOKENKEEPER_KEYRING_SERVICE="$service" RUST_LOG=trace "$@" \
     tauri-driver --port "$port" --native-port $((port + 1)) >"$WORK/$name.out" 2>"$WORK/$name.log" &
   local pid=$!
   started+=("$pid")
   wait_port "$port" "$pid"
-  drivers+="$([ "$drivers" = "{" ] || echo ,)\"$name\":{\"port\":$port,\"pid\":$pid,\"log\":\"$WORK/$name.log\",\"home\":\"$home\",\"service\":\"$service\"}"
+  drivers+="$([ "$drivers" = "{" ] || echo ,)\"$name\":{\"port\":$port,\"pid\":$pid,\"log\":\"$WORK/$name.log\",\"home\":\"$home\",\"service\":\"$service\",\"bus\":\"$bus\"}"
 }
 
 sed "s|@SOCKET@|$WORK/no-secret-service.bus|" tests/lib/no-secret-service.conf.in >"$WORK/no-secret-service.conf"

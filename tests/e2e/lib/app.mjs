@@ -87,7 +87,14 @@ export async function readClipboard(target) {
 export function offerClipboard(text) {
   const child = spawn('xclip', ['-i', '-selection', 'clipboard', '-quiet'], { stdio: ['pipe', 'ignore', 'ignore'] });
   child.stdin.end(text);
-  return { stop: () => child.exitCode === null && child.kill('SIGTERM') };
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  // Resolves once xclip is gone, so the clipboard no longer holds `text` for the next step.
+  return {
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** Every keyring item stored under `service`, as secret-tool prints them. */
@@ -131,12 +138,35 @@ export function appPids(driver) {
   });
 }
 
+/** The D-Bus name tauri-plugin-single-instance holds while an app runs (the bundle identifier). */
+export const SINGLE_INSTANCE_NAME = 'dev.tokenkeeper.app.SingleInstance';
+
+async function singleInstanceTaken(driver) {
+  const r = await run(
+    'dbus-send',
+    [
+      `--bus=${driver.bus}`,
+      '--print-reply',
+      '--dest=org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus.NameHasOwner',
+      `string:${SINGLE_INSTANCE_NAME}`,
+    ],
+    { timeout: 5_000 },
+  );
+  if (r.code !== 0) throw new Error(`dbus-send could not ask the bus ${driver.bus} about ${SINGLE_INSTANCE_NAME}: ${r.stderr}`);
+  return /boolean true/.test(r.stdout);
+}
+
 export async function until(cond, { timeout = 10_000, interval = 100, message }) {
   const end = Date.now() + timeout;
   for (;;) {
     const v = await cond();
     if (v) return v;
-    if (Date.now() > end) throw new AssertionError(`${message} (waited ${timeout / 1000} s)`);
+    if (Date.now() > end) {
+      const what = typeof message === 'function' ? message() : message;
+      throw new AssertionError(`${what} (waited ${timeout / 1000} s)`);
+    }
     await new Promise((r) => setTimeout(r, interval));
   }
 }
@@ -172,6 +202,13 @@ export async function openApp(driver) {
   await until(() => appPids(driver).length === 0, {
     timeout: 15_000,
     message: 'a previous Tokenkeeper window was still running, so a new one would only focus it',
+  });
+  // The bus frees the single-instance name only once it notices the old app's connection is
+  // gone; on a busy machine that is after the process has exited, and a new app that still
+  // finds the name taken hands over to the dead one and quits.
+  await until(async () => !(await singleInstanceTaken(driver)), {
+    timeout: 15_000,
+    message: `the D-Bus name ${SINGLE_INSTANCE_NAME} stayed taken after the previous app exited`,
   });
   const browser = await remote({
     hostname: '127.0.0.1',

@@ -50,7 +50,7 @@ export async function runAll({ filter } = {}) {
         failed += 1;
         const why = broken === setupError ? 'setup failed' : 'an earlier test left the app unusable';
         console.log(`  ✗ ${t.name} (not run: ${why}: ${describeError(broken)})`);
-        failures.push(`${s.name} › ${t.name}`);
+        failures.push(`${s.name} › ${t.name}\n      not run: ${why}`);
         continue;
       }
       try {
@@ -59,7 +59,7 @@ export async function runAll({ filter } = {}) {
         console.log(`  ✓ ${t.name} (${Date.now() - t0} ms)`);
       } catch (err) {
         failed += 1;
-        failures.push(`${s.name} › ${t.name}`);
+        failures.push(`${s.name} › ${t.name}\n      ${describeError(err)}`);
         console.log(`  ✗ ${t.name} (${Date.now() - t0} ms)\n      ${describeError(err)}`);
         // A lost WebDriver session makes every later test in the suite fail the same way.
         if (/session (is )?(not|no longer)|invalid session id|ECONNREFUSED/i.test(String(err?.message))) {
@@ -72,12 +72,13 @@ export async function runAll({ filter } = {}) {
         await withTimeout(Promise.resolve(s.after(ctx)), 60_000, 'the suite teardown');
       } catch (err) {
         failed += 1;
-        failures.push(`${s.name} › teardown`);
+        failures.push(`${s.name} › teardown\n      ${describeError(err)}`);
         console.log(`  ✗ teardown\n      ${describeError(err)}`);
       }
     }
     console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
+  // Repeated at the end with the reason, because a CI log is often read from its tail.
   if (failures.length) console.log(`\nFailed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
   return { passed, failed };
 }

@@ -154,7 +154,7 @@ suite(
           message: 'the Add dialog did not inspect the pasted secret',
         });
       } finally {
-        offer.stop();
+        await offer.stop();
       }
       equal(
         await browser.execute((s) => document.querySelector(s).dataset.provider, sel('add-detected')),

@@ -56,7 +56,7 @@ async function pasteIntoAdd(browser, secret) {
       message: 'pasting with Ctrl+V did not put the token into the Add dialog',
     });
   } finally {
-    offer.stop();
+    await offer.stop();
   }
 }
 
@@ -250,6 +250,8 @@ suite(
           timeout: 3_000,
           message: `saving Settings did not confirm "Copied tokens now clear after ${CLIPBOARD_SECS} s" (it says: ${await toastText(browser)})`,
         });
+        // Out of the way, so the next toast on screen can only be Copy's.
+        await dismissToast(browser);
 
         await openToken(browser, state.patId);
         const before = await readClipboard();
@@ -264,10 +266,16 @@ suite(
           timeout: 3_000,
           message: 'after Copy, another program reading the clipboard (xclip) did not get the token',
         });
-        const toast = await until(async () => toastText(browser), {
-          timeout: 3_000,
-          message: 'Copy showed no confirmation',
-        });
+        // The clipboard is set inside the command, before its answer reaches the page, so the
+        // confirmation can lag the clipboard by a frame: wait for the Copy toast itself.
+        let toast = '';
+        await until(
+          async () => {
+            toast = (await toastText(browser)) ?? '';
+            return toast.startsWith('Copied');
+          },
+          { timeout: 3_000, message: () => `Copy showed no confirmation (the toast says: "${toast}")` },
+        );
         check(toast.includes(`clears in ${CLIPBOARD_SECS} s`), `the copy confirmation does not say the clipboard clears in ${CLIPBOARD_SECS} s: "${toast}"`);
 
         const targets = await readClipboard('TARGETS');
