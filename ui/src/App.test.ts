@@ -51,6 +51,20 @@ describe('the token list', () => {
     expect(names()).toEqual(['ci-deploy', 'docs-readonly']);
   });
 
+  it('moves the sidebar summary to Expired the moment a token expires', async () => {
+    const now = Date.now();
+    const [token] = demoTokens(now);
+    if (!token) throw new Error('the demo has no tokens');
+    token.meta = { ...token.meta, issued_at: new Date(now - 3_600_000).toISOString(), not_before: null,
+      expires_at: new Date(now + 1_500).toISOString(), revoked_at: null };
+    host = createFakeHost({ seed: [token] });
+    view = render(App, { host });
+    const all = await until(() => $('[data-testid=provider-all]'));
+    await until(() => expect(all.textContent).toContain('Expiring soon'));
+    await until(() => expect(all.textContent).toContain('Expired'), 4_000);
+    expect($('[data-testid=token-row]').dataset.status).toBe('expired');
+  });
+
   it('renders only the rows in view for 10,000 tokens', async () => {
     start({ bulk: 10_000 });
     await until(() => expect(rows().length).toBeGreaterThan(0));

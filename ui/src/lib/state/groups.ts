@@ -3,7 +3,7 @@
 
 import type { Status } from '../bindings/Status';
 import type { TokenMeta } from '../bindings/TokenMeta';
-import { statusAt, worstStatus } from './status';
+import { nextStatusChange, statusAt, worstStatus } from './status';
 
 export interface ProviderGroup {
   /** Provider id; '' for "All tokens". */
@@ -42,4 +42,14 @@ export function groupByProvider(
     all: { id: '', name: 'All tokens', count: tokens.length, worst: worstStatus(every) },
     providers,
   };
+}
+
+/** The first instant after `nowMs` at which any token's status changes, or null if none will. */
+export function nextGroupChange(tokens: readonly TokenMeta[], nowMs: number): number | null {
+  let next: number | null = null;
+  for (const t of tokens) {
+    const at = nextStatusChange(t, nowMs);
+    if (at !== null && (next === null || at < next)) next = at;
+  }
+  return next;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statusAt, worstStatus, type StatusInput } from './status';
+import { nextStatusChange, statusAt, worstStatus, type StatusInput } from './status';
 
 const D = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -69,5 +69,48 @@ describe('worstStatus', () => {
     expect(worstStatus(['revoked', 'valid'])).toBe('valid');
     expect(worstStatus(['revoked', 'revoked'])).toBe('revoked');
     expect(worstStatus([])).toBeNull();
+  });
+});
+
+describe('nextStatusChange', () => {
+  const hourJwt = token({ iat: T0, exp: T0 + 3_600_000 });
+  const noExpiry = token({ iat: T0 });
+  const revoked = token({ iat: T0, exp: T0 + D, revoked: T0 });
+  const samples: Array<[string, StatusInput]> = [
+    ['a 90-day PAT', token({ iat: T0, exp: T0 + 90 * D })],
+    ['a one-hour JWT', hourJwt],
+    ['a token valid only from tomorrow', token({ iat: T0, nbf: T0 + D, exp: T0 + 30 * D })],
+    ['an expiry with no issue time', token({ exp: T0 + 60 * D })],
+    ['no expiry', noExpiry],
+    ['a revoked token', revoked],
+  ];
+
+  it('names the exact instant a status changes, and nothing changes before it', () => {
+    for (const [what, t] of samples) {
+      let now = T0 - D;
+      const seen = [statusAt(t, now)];
+      for (let next = nextStatusChange(t, now); next !== null; next = nextStatusChange(t, now)) {
+        expect(next, what).toBeGreaterThan(now);
+        expect(statusAt(t, next - 1), `${what}: changed before the predicted instant`).toBe(statusAt(t, now));
+        now = next;
+        seen.push(statusAt(t, now));
+      }
+      // Walking from boundary to boundary must reach the status it has for good.
+      expect(statusAt(t, now + 1000 * D), what).toBe(seen.at(-1));
+    }
+  });
+
+  it('walks a one-hour JWT through valid, expiring soon and expired', () => {
+    const soon = nextStatusChange(hourJwt, T0) ?? Number.NaN;
+    expect(soon).toBe(T0 + 48 * 60_000 + 1);
+    expect(statusAt(hourJwt, soon - 1)).toBe('valid');
+    expect(statusAt(hourJwt, soon)).toBe('expiring_soon');
+    expect(nextStatusChange(hourJwt, soon)).toBe(T0 + 3_600_000);
+    expect(nextStatusChange(hourJwt, T0 + 3_600_000)).toBeNull();
+  });
+
+  it('never expects a change for tokens that cannot change', () => {
+    expect(nextStatusChange(noExpiry, T0)).toBeNull();
+    expect(nextStatusChange(revoked, T0)).toBeNull();
   });
 });

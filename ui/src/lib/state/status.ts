@@ -37,6 +37,28 @@ export function statusAt(meta: StatusInput, nowMs: number): Status {
   return exp - nowMs < threshold ? 'expiring_soon' : 'valid';
 }
 
+/**
+ * The first instant after `nowMs` at which `statusAt(meta, ·)` can change (not yet valid → valid,
+ * valid → expiring soon, → expired), or null when it never will. Lets a view that summarises
+ * many tokens recompute only when some token crosses a boundary, not on every clock tick.
+ */
+export function nextStatusChange(meta: StatusInput, nowMs: number): number | null {
+  if (meta.revoked_at != null) return null;
+  const exp = parseTime(meta.expires_at);
+  const nbf = parseTime(meta.not_before);
+  const start = parseTime(meta.issued_at);
+  // Expiring soon starts on the first millisecond strictly inside the threshold.
+  const soon =
+    exp === null
+      ? null
+      : Math.floor(exp - (start === null ? SOON_CAP_MS : Math.min(SOON_FRACTION * (exp - start), SOON_CAP_MS))) + 1;
+  let next: number | null = null;
+  for (const t of [nbf, soon, exp]) {
+    if (t !== null && t > nowMs && (next === null || t < next)) next = t;
+  }
+  return next;
+}
+
 export const STATUS_LABEL: Record<Status, string> = {
   revoked: 'Revoked',
   expired: 'Expired',
