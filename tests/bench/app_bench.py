@@ -223,6 +223,13 @@ def pss_kb(pids):
     return total
 
 
+def comm(pid):
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return "?"
+
+
 def cpu_ticks(pids):
     total = 0
     for p in pids:
@@ -295,6 +302,7 @@ def launch_direct(home: Path, measure_idle: bool):
             result["pss_mb"] = pss_kb(pids) / 1024
             result["processes"] = len(pids)
             before = cpu_ticks(pids)
+            per_before = {p: cpu_ticks([p]) for p in pids}
             busy_before = machine_busy_ticks()
             t1 = time.monotonic()
             time.sleep(IDLE_SECS)
@@ -302,6 +310,12 @@ def launch_direct(home: Path, measure_idle: bool):
             spent = cpu_ticks(pids_after) - before
             secs = time.monotonic() - t1
             result["idle_cpu"] = 100 * spent / CLK_TCK / secs
+            # The same, per process name, to show where idle time goes (UI process or WebKit).
+            by_name = {}
+            for p in pids_after:
+                name = comm(p)
+                by_name[name] = by_name.get(name, 0) + cpu_ticks([p]) - per_before.get(p, 0)
+            result["idle_by_process"] = {k: 100 * v / CLK_TCK / secs for k, v in by_name.items()}
             # What everything else on the machine used meanwhile (in % of one core).
             result["others_cpu"] = 100 * (machine_busy_ticks() - busy_before - spent) / CLK_TCK / secs
             if set(pids_after) != set(pids):
@@ -487,6 +501,7 @@ def main():
             "processes": direct[-1]["processes"],
             "idle_cpu": direct[-1]["idle_cpu"],
             "others_cpu": direct[-1]["others_cpu"],
+            "idle_by_process": direct[-1]["idle_by_process"],
             "note": direct[-1].get("note", ""),
         }
         results.append(row)
@@ -527,7 +542,8 @@ def main():
         wd_visible = fmt_range(r["visible_wd"], " ms") if r["visible_wd"] else "?"
         print(
             f"{r['tokens']:,} tokens: {r['startup_cpu_s']:.1f} CPU-seconds (all processes) in the first"
-            f" {SETTLE_SECS} s; under WebDriver the window showed after {wd_visible}"
+            f" {SETTLE_SECS} s; under WebDriver the window showed after {wd_visible}; idle CPU by process: "
+            + ", ".join(f"{k} {v:.2f}%" for k, v in sorted(r["idle_by_process"].items(), key=lambda kv: -kv[1]))
             + ("" if r["painted_exact"] else "; list painted is an upper bound (already painted at the first poll)")
         )
     print(
