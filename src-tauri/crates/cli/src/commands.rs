@@ -225,11 +225,18 @@ fn read_secret(usage: &str) -> Result<Secret> {
     Ok(secret)
 }
 
+/// Reads at most one byte more than a token may have, so endless input (`yes | …`) cannot hang
+/// or exhaust memory; over the limit the real size is unknown, and the error says so.
 fn read_capped(reader: impl Read) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     reader
         .take(MAX_TOKEN_BYTES as u64 + 1)
         .read_to_end(&mut buf)?;
+    if buf.len() > MAX_TOKEN_BYTES {
+        bail!(
+            "the input on stdin is over {MAX_TOKEN_BYTES} bytes; tokens over {MAX_TOKEN_BYTES} bytes are refused before parsing"
+        );
+    }
     Ok(buf)
 }
 

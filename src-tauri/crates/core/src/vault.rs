@@ -264,12 +264,20 @@ impl Vault {
             secret_generation: 1,
             secret_missing: false,
         };
+        let duplicate = || Error::DuplicateName {
+            provider: row.provider.clone(),
+            name: row.name.clone(),
+        };
+        // Checked first so a duplicate costs no keyring write, and again under the write lock,
+        // where another process may have taken the name in between.
+        let taken = tokens::by_name(&self.conn(), Some(&row.provider), &row.name)
+            .map_err(self.storage())?;
+        if !taken.is_empty() {
+            return Err(duplicate());
+        }
         self.write_secret(&row, None, &secret, |tx| {
             if !tokens::by_name(tx, Some(&row.provider), &row.name)?.is_empty() {
-                return Ok(Err(Error::DuplicateName {
-                    provider: row.provider.clone(),
-                    name: row.name.clone(),
-                }));
+                return Ok(Err(duplicate()));
             }
             tokens::insert(tx, &row)?;
             events::append(

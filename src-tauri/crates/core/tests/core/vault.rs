@@ -170,10 +170,16 @@ fn a_duplicate_name_leaves_no_secret_behind() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (vault, store) = memory_vault(dir.path());
     let first = vault.add(&secret(PAT), named("ci"), NOW).expect("add");
+    let calls_before = store.calls();
     let err = vault
         .add(&secret(PAT2), named("ci"), NOW)
         .expect_err("duplicate");
     assert!(matches!(err, Error::DuplicateName { .. }), "{err:?}");
+    assert_eq!(
+        store.calls(),
+        calls_before,
+        "a name already taken still cost keyring calls before it was refused"
+    );
     assert_eq!(
         store.accounts().expect("accounts"),
         vec![format!("{}.g1", first.id)]
