@@ -192,7 +192,7 @@ impl Vault {
     /// Every token's metadata, soonest expiry first. Never calls the keyring.
     pub fn list(&self, now: i64) -> Result<Vec<TokenMeta>> {
         let rows = tokens::all(&self.conn()).map_err(self.storage())?;
-        Ok(rows.iter().map(|r| r.meta(now)).collect())
+        Ok(rows.into_iter().map(|r| r.into_meta(now)).collect())
     }
 
     fn row(&self, id: &str) -> Result<TokenRow> {
@@ -220,7 +220,7 @@ impl Vault {
     }
 
     pub fn meta(&self, id: &str, now: i64) -> Result<TokenMeta> {
-        Ok(self.row(id)?.meta(now))
+        Ok(self.row(id)?.into_meta(now))
     }
 
     /// Stores a new token: inspects it, fills what the user left out, writes the secret first.
@@ -289,7 +289,7 @@ impl Vault {
             )?;
             Ok(Ok(()))
         })?;
-        Ok(row.meta(now))
+        Ok(row.into_meta(now))
     }
 
     /// Replaces a token's secret (a rotation pasted by hand). The old secret stays until the
@@ -314,7 +314,7 @@ impl Vault {
             events::append(tx, &row.id, EventKind::SecretReplaced, "", now)?;
             Ok(Ok(()))
         })?;
-        Ok(row.meta(now))
+        Ok(row.into_meta(now))
     }
 
     /// The write protocol. `commit_rows` runs inside the transaction after the secret is
@@ -424,7 +424,7 @@ impl Vault {
     pub fn detail(&self, id: &str, now: i64) -> Result<TokenDetail> {
         let secret = self.secret(id);
         // Read after the secret: a missing one has just been flagged on the row.
-        let meta = self.row(id)?.meta(now);
+        let meta = self.row(id)?.into_meta(now);
         let events = self.events(id, 200)?;
         let (inspection, masked, secret_error) = match secret {
             Ok(secret) => match inspect::decode(secret.expose(), now) {
@@ -492,7 +492,7 @@ impl Vault {
         tokens::update(&tx, &row).map_err(self.storage())?;
         events::append(&tx, id, EventKind::Edited, "", now).map_err(self.storage())?;
         tx.commit().map_err(self.storage())?;
-        Ok(row.meta(now))
+        Ok(row.into_meta(now))
     }
 
     /// Deletes the row (leaving a note), then its secret. A secret left behind by a failure

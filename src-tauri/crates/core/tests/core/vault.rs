@@ -113,7 +113,7 @@ fn add_then_secret_returns_the_same_bytes() {
     let jwt_meta = vault
         .resolve("other/jwt")
         .expect("resolve by provider/name")
-        .meta(NOW);
+        .into_meta(NOW);
     assert_eq!(jwt_meta.format, Format::Jwt);
     assert_eq!(
         jwt_meta.expiry_source,
@@ -124,7 +124,7 @@ fn add_then_secret_returns_the_same_bytes() {
     let pat_meta = vault
         .resolve("pat")
         .expect("resolve by unique name")
-        .meta(NOW);
+        .into_meta(NOW);
     assert_eq!(
         (pat_meta.provider.as_str(), pat_meta.kind),
         ("github", TokenKind::Personal)
