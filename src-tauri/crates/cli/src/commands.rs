@@ -86,7 +86,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Show { token, json } => {
             let vault = open_metadata()?;
             let row = vault.resolve(&token)?;
-            let meta = row.meta(now);
+            let meta = row.into_meta(now);
             let events = vault.events(&meta.id, 50)?;
             if json {
                 output::json(&serde_json::json!({ "token": meta, "events": events }))

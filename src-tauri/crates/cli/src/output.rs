@@ -1,5 +1,7 @@
 //! Human and JSON output. Nothing here ever receives a secret.
 
+use std::io::{self, BufWriter, ErrorKind, Write};
+
 use anyhow::Result;
 use serde::Serialize;
 use tokenkeeper_core::{
@@ -7,9 +9,22 @@ use tokenkeeper_core::{
     model::{Inspection, Status, TokenEvent, TokenMeta},
 };
 
+/// Writes through one buffered, locked stdout. A reader that stops early (`tokenkeeper list |
+/// head`) is not an error: the output just ends there, as ripgrep's does.
+fn emit(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// Pretty JSON, streamed rather than built as one string first (10,000 tokens are ~6 MB).
 pub fn json<T: Serialize>(value: &T) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
-    Ok(())
+    emit(|out| {
+        serde_json::to_writer_pretty(&mut *out, value)?;
+        writeln!(out)
+    })
 }
 
 fn word<T: Serialize>(v: &T) -> String {
@@ -58,82 +73,105 @@ pub fn table(tokens: &[TokenMeta], now: i64) -> Result<()> {
             *w = (*w).max(c.chars().count());
         }
     }
-    for r in std::iter::once(&header).chain(&rows) {
-        let line: Vec<String> = r
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        println!("{}", line.join("  ").trim_end());
-    }
-    Ok(())
+    emit(|out| {
+        for r in std::iter::once(&header).chain(&rows) {
+            let line: Vec<String> = r
+                .iter()
+                .zip(widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect();
+            writeln!(out, "{}", line.join("  ").trim_end())?;
+        }
+        Ok(())
+    })
 }
 
 pub fn show(t: &TokenMeta, events: &[TokenEvent], now: i64) -> Result<()> {
-    let exp = secs(t.expires_at.as_deref());
-    println!("{}/{}", t.provider, t.name);
-    println!("  id        {}", t.id);
-    println!("  kind      {} ({})", word(&t.kind), word(&t.format));
-    println!("  status    {}", status_word(t.status));
-    println!(
-        "  expires   {} ({})",
-        t.expires_at.as_deref().unwrap_or("never"),
-        countdown(exp, now)
-    );
-    if let Some(a) = &t.account {
-        println!("  account   {a}");
-    }
-    if !t.scopes.is_empty() {
-        println!("  scopes    {}", t.scopes.join(" "));
-    }
-    if t.secret_missing {
-        println!("  warning   the keyring no longer holds this token's secret");
-    }
-    if !t.notes.is_empty() {
-        println!("  notes     {}", t.notes);
-    }
-    println!("  events");
-    for e in events {
-        println!(
-            "    {}  {}{}",
-            e.at,
-            word(&e.kind),
-            if e.detail.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", e.detail)
-            }
-        );
-    }
-    Ok(())
+    emit(|out| {
+        let exp = secs(t.expires_at.as_deref());
+        writeln!(out, "{}/{}", t.provider, t.name)?;
+        writeln!(out, "  id        {}", t.id)?;
+        writeln!(out, "  kind      {} ({})", word(&t.kind), word(&t.format))?;
+        writeln!(out, "  status    {}", status_word(t.status))?;
+        writeln!(
+            out,
+            "  expires   {} ({})",
+            t.expires_at.as_deref().unwrap_or("never"),
+            countdown(exp, now)
+        )?;
+        if let Some(a) = &t.account {
+            writeln!(out, "  account   {a}")?;
+        }
+        if !t.scopes.is_empty() {
+            writeln!(out, "  scopes    {}", t.scopes.join(" "))?;
+        }
+        if t.secret_missing {
+            writeln!(
+                out,
+                "  warning   the keyring no longer holds this token's secret"
+            )?;
+        }
+        if !t.notes.is_empty() {
+            writeln!(out, "  notes     {}", t.notes)?;
+        }
+        writeln!(out, "  events")?;
+        for e in events {
+            writeln!(
+                out,
+                "    {}  {}{}",
+                e.at,
+                word(&e.kind),
+                if e.detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", e.detail)
+                }
+            )?;
+        }
+        Ok(())
+    })
 }
 
 pub fn inspection(i: &Inspection, now: i64) -> Result<()> {
-    println!("format     {}", word(&i.format));
-    println!("provider   {}", i.provider.as_deref().unwrap_or("unknown"));
-    println!("kind       {}", word(&i.kind));
-    if let Some(alg) = &i.alg {
-        println!("alg        {alg}");
-    }
-    println!("signature  {}", word(&i.signature));
-    println!("status     {}", status_word(i.status));
-    for (label, t) in [
-        ("expires", &i.expires_at),
-        ("issued", &i.issued_at),
-        ("not before", &i.not_before),
-    ] {
-        if let Some(t) = t {
-            println!("{label:<10} {t} ({})", relative(secs(Some(t)), now));
+    emit(|out| {
+        writeln!(out, "format     {}", word(&i.format))?;
+        writeln!(
+            out,
+            "provider   {}",
+            i.provider.as_deref().unwrap_or("unknown")
+        )?;
+        writeln!(out, "kind       {}", word(&i.kind))?;
+        if let Some(alg) = &i.alg {
+            writeln!(out, "alg        {alg}")?;
         }
-    }
-    if let Some(h) = &i.header {
-        println!("header (unverified)\n{}", serde_json::to_string_pretty(h)?);
-    }
-    if let Some(c) = &i.claims {
-        println!("claims (unverified)\n{}", serde_json::to_string_pretty(c)?);
-    }
-    for w in &i.warnings {
-        println!("warning: {w}");
-    }
-    Ok(())
+        writeln!(out, "signature  {}", word(&i.signature))?;
+        writeln!(out, "status     {}", status_word(i.status))?;
+        for (label, t) in [
+            ("expires", &i.expires_at),
+            ("issued", &i.issued_at),
+            ("not before", &i.not_before),
+        ] {
+            if let Some(t) = t {
+                writeln!(out, "{label:<10} {t} ({})", relative(secs(Some(t)), now))?;
+            }
+        }
+        if let Some(h) = &i.header {
+            writeln!(
+                out,
+                "header (unverified)\n{}",
+                serde_json::to_string_pretty(h)?
+            )?;
+        }
+        if let Some(c) = &i.claims {
+            writeln!(
+                out,
+                "claims (unverified)\n{}",
+                serde_json::to_string_pretty(c)?
+            )?;
+        }
+        for w in &i.warnings {
+            writeln!(out, "warning: {w}")?;
+        }
+        Ok(())
+    })
 }

@@ -301,6 +301,52 @@ fn list_needs_no_keyring_at_all() {
 }
 
 #[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Read;
+    let tk = Tk::fresh().env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent");
+    // Far more output than a pipe holds, so the CLI is still writing when the reader goes.
+    seed_tokens(tk.db_dir(), 5_000, tokenkeeper_core::clock::now_unix());
+    for args in [&["list"][..], &["list", "--json"]] {
+        let mut child = tk
+            .command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start tokenkeeper");
+        let mut first = [0u8; 64];
+        let mut stdout = child.stdout.take().expect("stdout");
+        stdout
+            .read_exact(&mut first)
+            .expect("the first bytes of output");
+        drop(stdout); // what `| head -1` does once it has its line
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{args:?} did not stop after its reader left"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut stderr)
+            .expect("stderr text");
+        assert!(
+            status.success() && stderr.is_empty(),
+            "`tokenkeeper {}` piped into a reader that stops early should end quietly; it exited \
+             with {status} and said: {stderr}",
+            args.join(" ")
+        );
+    }
+}
+
+#[test]
 fn no_session_bus_says_so() {
     let no_bus_dir = tempfile::tempdir().expect("tempdir");
     let runtime = no_bus_dir.path().display().to_string();
