@@ -155,19 +155,12 @@ pub fn inspection(i: &Inspection, now: i64) -> Result<()> {
                 writeln!(out, "{label:<10} {t} ({})", relative(secs(Some(t)), now))?;
             }
         }
-        if let Some(h) = &i.header {
-            writeln!(
-                out,
-                "header (unverified)\n{}",
-                serde_json::to_string_pretty(h)?
-            )?;
-        }
-        if let Some(c) = &i.claims {
-            writeln!(
-                out,
-                "claims (unverified)\n{}",
-                serde_json::to_string_pretty(c)?
-            )?;
+        for (label, part) in [("header", &i.header), ("claims", &i.claims)] {
+            if let Some(part) = part {
+                writeln!(out, "{label} (unverified)")?;
+                serde_json::to_writer_pretty(&mut *out, part)?;
+                writeln!(out)?;
+            }
         }
         for w in &i.warnings {
             writeln!(out, "warning: {w}")?;
