@@ -52,8 +52,10 @@ pub fn run(cli: Cli) -> Result<()> {
             if json {
                 output::json(&stored)
             } else {
-                println!("Stored {}/{} ({})", stored.provider, stored.name, stored.id);
-                Ok(())
+                output::lines(&[format!(
+                    "Stored {}/{} ({})",
+                    stored.provider, stored.name, stored.id
+                )])
             }
         }
         Command::Replace { token, json } => {
@@ -64,11 +66,10 @@ pub fn run(cli: Cli) -> Result<()> {
             if json {
                 output::json(&stored)
             } else {
-                println!(
+                output::lines(&[format!(
                     "Replaced the secret of {}/{} ({})",
                     stored.provider, stored.name, stored.id
-                );
-                Ok(())
+                )])
             }
         }
         Command::List { provider, json } => {
@@ -148,14 +149,15 @@ pub fn run(cli: Cli) -> Result<()> {
                     "flagged_missing": report.flagged_missing,
                 }))
             } else {
-                println!("database  {}", vault.db_path().display());
-                println!("keyring   service `{}`: ok", paths::keyring_service());
-                println!(
-                    "repaired  {} orphaned keyring entries removed, {} tokens flagged as missing \
-                     their secret",
-                    report.orphans_removed, report.flagged_missing
-                );
-                Ok(())
+                output::lines(&[
+                    format!("database  {}", vault.db_path().display()),
+                    format!("keyring   service `{}`: ok", paths::keyring_service()),
+                    format!(
+                        "repaired  {} orphaned keyring entries removed, {} tokens flagged as \
+                         missing their secret",
+                        report.orphans_removed, report.flagged_missing
+                    ),
+                ])
             }
         }
         Command::Decode { token, json } => {

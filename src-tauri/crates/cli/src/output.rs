@@ -19,6 +19,11 @@ fn emit(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
     }
 }
 
+/// Plain lines of text for a person.
+pub fn lines(lines: &[String]) -> Result<()> {
+    emit(|out| lines.iter().try_for_each(|l| writeln!(out, "{l}")))
+}
+
 /// Pretty JSON, streamed rather than built as one string first (10,000 tokens are ~6 MB).
 pub fn json<T: Serialize>(value: &T) -> Result<()> {
     emit(|out| {
