@@ -229,6 +229,8 @@ describe('settings', () => {
     type(input, '45');
     click($('[data-testid=settings-save]'));
     await until(() => expect(host.settings.clipboard_clear_secs).toBe(45));
+    // The keys below go to the list only once Settings has closed, as they would for a person.
+    await until(() => expect(document.querySelector('[data-testid=settings-dialog]')).toBeNull());
     key('ArrowDown');
     key('c');
     await until(() => expect($('[data-testid=toast]').textContent).toContain('clears in 45 s'));
