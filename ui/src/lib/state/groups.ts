@@ -21,10 +21,14 @@ export function groupByProvider(
   tokens: readonly TokenMeta[],
   nowMs: number,
   providerName: (id: string) => string,
-): { all: ProviderGroup; providers: ProviderGroup[] } {
+): { all: ProviderGroup; providers: ProviderGroup[]; nextChange: number | null } {
   const byProvider = new Map<string, Status[]>();
   const every: Status[] = [];
+  // The first instant after `nowMs` at which any token's status, and so these groups, changes.
+  let nextChange: number | null = null;
   for (const t of tokens) {
+    const at = nextStatusChange(t, nowMs);
+    if (at !== null && (nextChange === null || at < nextChange)) nextChange = at;
     const s = statusAt(t, nowMs);
     every.push(s);
     const list = byProvider.get(t.provider);
@@ -41,15 +45,6 @@ export function groupByProvider(
   return {
     all: { id: '', name: 'All tokens', count: tokens.length, worst: worstStatus(every) },
     providers,
+    nextChange,
   };
-}
-
-/** The first instant after `nowMs` at which any token's status changes, or null if none will. */
-export function nextGroupChange(tokens: readonly TokenMeta[], nowMs: number): number | null {
-  let next: number | null = null;
-  for (const t of tokens) {
-    const at = nextStatusChange(t, nowMs);
-    if (at !== null && (next === null || at < next)) next = at;
-  }
-  return next;
 }

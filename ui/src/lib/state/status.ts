@@ -24,6 +24,11 @@ export function parseTime(value: string | null | undefined): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
+/** How long before `exp` a token counts as expiring soon, given when its lifetime started. */
+function soonThreshold(exp: number, start: number | null): number {
+  return start === null ? SOON_CAP_MS : Math.min(SOON_FRACTION * (exp - start), SOON_CAP_MS);
+}
+
 export function statusAt(meta: StatusInput, nowMs: number): Status {
   if (meta.revoked_at != null) return 'revoked';
   const exp = parseTime(meta.expires_at);
@@ -31,10 +36,7 @@ export function statusAt(meta: StatusInput, nowMs: number): Status {
   const nbf = parseTime(meta.not_before);
   if (nbf !== null && nowMs < nbf) return 'not_yet_valid';
   if (exp === null) return 'no_expiry';
-  const start = parseTime(meta.issued_at);
-  const threshold =
-    start === null ? SOON_CAP_MS : Math.min(SOON_FRACTION * (exp - start), SOON_CAP_MS);
-  return exp - nowMs < threshold ? 'expiring_soon' : 'valid';
+  return exp - nowMs < soonThreshold(exp, parseTime(meta.issued_at)) ? 'expiring_soon' : 'valid';
 }
 
 /**
@@ -46,12 +48,8 @@ export function nextStatusChange(meta: StatusInput, nowMs: number): number | nul
   if (meta.revoked_at != null) return null;
   const exp = parseTime(meta.expires_at);
   const nbf = parseTime(meta.not_before);
-  const start = parseTime(meta.issued_at);
   // Expiring soon starts on the first millisecond strictly inside the threshold.
-  const soon =
-    exp === null
-      ? null
-      : Math.floor(exp - (start === null ? SOON_CAP_MS : Math.min(SOON_FRACTION * (exp - start), SOON_CAP_MS))) + 1;
+  const soon = exp === null ? null : Math.floor(exp - soonThreshold(exp, parseTime(meta.issued_at))) + 1;
   let next: number | null = null;
   for (const t of [nbf, soon, exp]) {
     if (t !== null && t > nowMs && (next === null || t < next)) next = t;
