@@ -301,20 +301,20 @@ def launch_direct(home: Path, measure_idle: bool):
             pids = tree(proc.pid)
             result["pss_mb"] = pss_kb(pids) / 1024
             result["processes"] = len(pids)
-            before = cpu_ticks(pids)
-            per_before = {p: cpu_ticks([p]) for p in pids}
+            before = {p: cpu_ticks([p]) for p in pids}
             busy_before = machine_busy_ticks()
             t1 = time.monotonic()
             time.sleep(IDLE_SECS)
             pids_after = tree(proc.pid)
-            spent = cpu_ticks(pids_after) - before
+            after = {p: cpu_ticks([p]) for p in pids_after}
+            spent = sum(after.values()) - sum(before.values())
             secs = time.monotonic() - t1
             result["idle_cpu"] = 100 * spent / CLK_TCK / secs
             # The same, per process name, to show where idle time goes (UI process or WebKit).
             by_name = {}
-            for p in pids_after:
+            for p, ticks in after.items():
                 name = comm(p)
-                by_name[name] = by_name.get(name, 0) + cpu_ticks([p]) - per_before.get(p, 0)
+                by_name[name] = by_name.get(name, 0) + ticks - before.get(p, 0)
             result["idle_by_process"] = {k: 100 * v / CLK_TCK / secs for k, v in by_name.items()}
             # What everything else on the machine used meanwhile (in % of one core).
             result["others_cpu"] = 100 * (machine_busy_ticks() - busy_before - spent) / CLK_TCK / secs
