@@ -56,7 +56,7 @@ test-package: deb
 
 # Rewrites ui/src/lib/bindings from the Rust types (the bindings test fails until you do).
 bindings:
-	UPDATE_BINDINGS=1 cargo test -p tokenkeeper-app --test bindings
+	UPDATE_BINDINGS=1 cargo test -p tokenkeeper-app --test generated
 
 bench:
 	cargo bench -p tokenkeeper-core

@@ -1,13 +1,11 @@
-//! One-line `#[tauri::command]` adapters over `tokenkeeper-core`. Anything that touches SQLite
+//! One-line `#[tauri::command]` adapters over the vault and the core. Anything that touches SQLite
 //! or the keyring is `async` so it runs off the main thread. Errors cross IPC as
 //! `{code, message}`; secrets cross only in `reveal_token`.
 
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use tokenkeeper_core::{
-    Error, Secret,
-    clock::now_unix,
-    inspect,
+    Error, Secret, inspect,
     model::{
         CopyReceipt, ErrorInfo, Inspection, KeyringHealth, NewTokenMeta, Settings, TokenDetail,
         TokenMeta, TokenPatch,
@@ -15,13 +13,13 @@ use tokenkeeper_core::{
     providers::{self, ProviderInfo},
 };
 
-use crate::state::AppState;
+use crate::state::{AppState, now};
 
 type Res<T> = Result<T, ErrorInfo>;
 
 #[tauri::command(async)]
 pub fn list_tokens(state: State<'_, AppState>) -> Res<Vec<TokenMeta>> {
-    Ok(state.vault.list(now_unix())?)
+    Ok(state.vault.list(now())?)
 }
 
 #[tauri::command]
@@ -33,34 +31,34 @@ pub fn list_providers() -> Vec<ProviderInfo> {
 pub fn inspect_token(input: String) -> Res<Inspection> {
     // Pasted text may be a secret: hold it in a type that is zeroized when dropped.
     let input = Secret::from(input);
-    Ok(inspect::decode(input.expose(), now_unix())?.inspection)
+    Ok(inspect::decode(input.expose(), now())?.inspection)
 }
 
 #[tauri::command(async)]
 pub fn add_token(state: State<'_, AppState>, secret: String, meta: NewTokenMeta) -> Res<TokenMeta> {
-    Ok(state.vault.add(&Secret::from(secret), meta, now_unix())?)
+    Ok(state.vault.add(&Secret::from(secret), meta, now())?)
 }
 
+/// Saves an edit and, when `secret` is given, the replaced secret, in one vault call.
 #[tauri::command(async)]
-pub fn update_token(state: State<'_, AppState>, id: String, patch: TokenPatch) -> Res<TokenMeta> {
-    Ok(state.vault.update(&id, patch, now_unix())?)
-}
-
-#[tauri::command(async)]
-pub fn replace_secret(state: State<'_, AppState>, id: String, secret: String) -> Res<TokenMeta> {
-    Ok(state
-        .vault
-        .replace_secret(&id, &Secret::from(secret), now_unix())?)
+pub fn update_token(
+    state: State<'_, AppState>,
+    id: String,
+    patch: TokenPatch,
+    secret: Option<String>,
+) -> Res<TokenMeta> {
+    let secret = secret.map(Secret::from);
+    Ok(state.vault.update(&id, patch, secret.as_ref(), now())?)
 }
 
 #[tauri::command(async)]
 pub fn delete_token(state: State<'_, AppState>, id: String) -> Res<()> {
-    Ok(state.vault.remove(&id)?)
+    Ok(state.vault.remove(&id, now())?)
 }
 
 #[tauri::command(async)]
 pub fn token_detail(state: State<'_, AppState>, id: String) -> Res<TokenDetail> {
-    Ok(state.vault.detail(&id, now_unix())?)
+    Ok(state.vault.detail(&id, now())?)
 }
 
 /// The one command whose answer is a secret: the user asked to see it.
@@ -97,5 +95,7 @@ pub fn open_url(app: AppHandle, url: String) -> Res<()> {
     }
     app.opener()
         .open_url(url, None::<&str>)
-        .map_err(|e| Error::Internal(format!("Could not open the browser: {e}")).into())
+        .map_err(|e| {
+            tokenkeeper_vault::Error::Internal(format!("Could not open the browser: {e}")).into()
+        })
 }

@@ -9,7 +9,8 @@ mod watch;
 use std::sync::Arc;
 
 use tauri::{Manager, RunEvent, WindowEvent};
-use tokenkeeper_core::{Vault, keyring::OsKeyring, paths};
+use tauri::Emitter;
+use tokenkeeper_vault::{Vault, keyring::OsKeyring, paths};
 
 use crate::state::AppState;
 
@@ -22,16 +23,23 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let dir = paths::data_dir()?;
-            let secrets = Arc::new(OsKeyring::new(paths::keyring_service()));
+            let secrets = Arc::new(OsKeyring::new(paths::keyring_service())?);
             // Metadata first so the window has a list at once; the keyring is reconciled in
             // the background because a locked keyring can take seconds to answer.
             let vault = Arc::new(Vault::open_metadata(&dir, secrets)?);
             app.manage(AppState::new(vault.clone()));
+            let handle = app.handle().clone();
             std::thread::spawn(move || {
                 // Let the first list paint before the scan competes for the CPU and D-Bus.
                 std::thread::sleep(std::time::Duration::from_secs(2));
-                if let Err(e) = vault.reconcile() {
-                    tracing::warn!(code = ?e.code(), "keyring not reconciled at start: {e}");
+                match vault.reconcile(state::now()) {
+                    Err(e) => tracing::warn!(code = ?e.code(), "keyring not reconciled: {e}"),
+                    // Flags may have changed, or the keyring turned out not to be this vault's:
+                    // the list and the banner ask again.
+                    Ok(_) => {
+                        let _ = handle.emit("tokens-changed", ());
+                        let _ = handle.emit("keyring-changed", ());
+                    }
                 }
             });
             tray::install(app.handle())?;
@@ -56,7 +64,6 @@ pub fn run() {
             commands::inspect_token,
             commands::add_token,
             commands::update_token,
-            commands::replace_secret,
             commands::delete_token,
             commands::token_detail,
             commands::reveal_token,

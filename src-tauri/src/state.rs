@@ -6,22 +6,22 @@ use std::{
     time::Duration,
 };
 
-use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
 use tokenkeeper_core::{
-    Error, Secret, Vault, clipboard::SecretClipboard, clock::now_unix, model::CopyReceipt,
-    model::EventKind,
+    Secret,
+    model::{ClipboardCleared, CopyReceipt, EventKind},
 };
+use tokenkeeper_vault::{Error, Vault, clipboard::SecretClipboard};
+
+/// The shell's one clock read; everything below it takes `now` as a parameter.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
 
 pub struct AppState {
     pub vault: Arc<Vault>,
     clipboard: Mutex<Option<SecretClipboard>>,
     last_copied: Mutex<Option<Secret>>,
-}
-
-#[derive(Clone, Serialize)]
-struct ClipboardCleared {
-    token_id: String,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -39,7 +39,7 @@ impl AppState {
 
     /// Copies a token in Rust (the UI never sees it), marked secret, and schedules its clearing.
     pub fn copy(&self, app: &AppHandle, id: &str) -> Result<CopyReceipt, Error> {
-        let secret = self.vault.secret(id)?;
+        let secret = self.vault.secret(id, now())?;
         let secs = self.vault.settings()?.clipboard_clear_secs;
         {
             let mut guard = lock(&self.clipboard);
@@ -50,7 +50,7 @@ impl AppState {
             clipboard.copy(&secret)?;
         }
         *lock(&self.last_copied) = Some(secret.clone());
-        self.vault.record(id, EventKind::Copied, "", now_unix())?;
+        self.vault.record(id, EventKind::Copied, "", now())?;
         let (app, token_id) = (app.clone(), id.to_owned());
         std::thread::spawn(move || {
             std::thread::sleep(Duration::from_secs(secs.into()));
@@ -90,8 +90,8 @@ impl AppState {
 
     /// The secret for an explicit Reveal, logged as an event.
     pub fn reveal(&self, id: &str) -> Result<String, Error> {
-        let secret = self.vault.secret(id)?;
-        self.vault.record(id, EventKind::Revealed, "", now_unix())?;
+        let secret = self.vault.secret(id, now())?;
+        self.vault.record(id, EventKind::Revealed, "", now())?;
         Ok(secret.expose().to_owned())
     }
 }

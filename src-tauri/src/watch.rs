@@ -5,9 +5,12 @@
 use std::time::Duration;
 
 use tauri::{AppHandle, Emitter, Manager};
-use tokenkeeper_core::{clock::now_unix, model::Status};
+use tokenkeeper_core::model::Status;
 
-use crate::{state::AppState, tray};
+use crate::{
+    state::{AppState, now},
+    tray,
+};
 
 /// How often the watcher looks. Cheap: one SQLite pragma, and a list only when the minute
 /// turns or the data changed.
@@ -23,7 +26,7 @@ pub fn start(app: AppHandle) {
                 let state = app.state::<AppState>();
                 let version = state.vault.data_version().ok();
                 let changed = last_version.is_some() && version != last_version;
-                let minute = now_unix() / 60;
+                let minute = now() / 60;
                 if changed {
                     let _ = app.emit("tokens-changed", ());
                 }
@@ -39,7 +42,7 @@ pub fn start(app: AppHandle) {
 }
 
 fn summarize(app: &AppHandle, state: &AppState) {
-    let Ok(tokens) = state.vault.list(now_unix()) else {
+    let Ok(tokens) = state.vault.list(now()) else {
         return;
     };
     let count = |s: Status| tokens.iter().filter(|t| t.status == s).count();

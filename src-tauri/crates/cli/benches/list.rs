@@ -4,7 +4,7 @@
 //! installed). The bus points nowhere, so a single keyring call would fail the run: a success
 //! proves `list` made none. Target: under 50 ms.
 
-#[path = "../../core/tests/support/mod.rs"]
+#[path = "../../vault/tests/support/mod.rs"]
 mod support;
 
 use std::{
@@ -90,10 +90,10 @@ fn measure(home: &Path, runtime: &Path) -> (Vec<Duration>, &'static str) {
 }
 
 fn main() {
-    let home = tempfile::tempdir().expect("tempdir");
-    let runtime = tempfile::tempdir().expect("tempdir");
+    let home = crate::support::private_tempdir();
+    let runtime = crate::support::private_tempdir();
     let seeding = Instant::now();
-    support::seed_tokens(home.path(), TOKENS, tokenkeeper_core::clock::now_unix());
+    support::seed_tokens(home.path(), TOKENS, chrono::Utc::now().timestamp());
     println!("seeded {TOKENS} rows in {:.0?}", seeding.elapsed());
 
     // Warm-up, and the proof: every row listed, with any keyring call bound to fail.

@@ -87,9 +87,20 @@ pub enum Command {
         #[arg(long, short)]
         yes: bool,
     },
-    /// Check the keyring and repair the vault: remove keyring entries no token points at and
-    /// flag tokens whose secret has gone. Exits 1 when the keyring is not usable.
+    /// Check the keyring against the vault: finish interrupted writes, flag tokens whose
+    /// secret has gone, and list keyring items no token names (kept, never deleted) and the
+    /// other vaults on the service. Exits 1 when the keyring is not usable.
     Doctor {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild tokens from the keyring: a row for every item of this vault that no token names
+    /// (after `tokenkeeper.db` was deleted or restored from an old backup), from the item's
+    /// attributes and its secret.
+    Recover {
+        /// Adopt the items of another vault (an id `doctor` lists) whose data folder is gone.
+        #[arg(long, value_name = "ID")]
+        from_vault: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -113,7 +124,7 @@ pub enum Command {
 }
 
 fn parse_kind(s: &str) -> Result<TokenKind, String> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| {
+    s.parse().map_err(|_| {
         "expected one of: access, refresh, id, personal, api_key, system_user, bot, other".into()
     })
 }

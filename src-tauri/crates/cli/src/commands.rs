@@ -8,19 +8,19 @@ use std::{
 
 use anyhow::{Context, Result, bail};
 use tokenkeeper_core::{
-    Secret, Vault,
-    clipboard::SecretClipboard,
-    clock::{now_unix, parse_expiry, rfc3339},
+    Secret,
+    clock::{parse_expiry, rfc3339},
     inspect::{self, MAX_TOKEN_BYTES},
-    keyring::OsKeyring,
     model::{EventKind, NewTokenMeta, SignatureState},
-    paths, verify,
+    verify,
 };
+use tokenkeeper_vault::{Vault, clipboard::SecretClipboard, keyring::OsKeyring, paths};
 
-use crate::{args::Cli, args::Command, output};
+use crate::{args::Cli, args::Command, doctor, output};
 
 pub fn run(cli: Cli) -> Result<()> {
-    let now = now_unix();
+    // The one clock read: every command below works as of this instant.
+    let now = chrono::Utc::now().timestamp();
     match cli.command {
         Command::Add {
             name,
@@ -37,7 +37,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 .map(|e| parse_expiry(&e, now).map(|t| rfc3339(t).unwrap_or_default()))
                 .transpose()?;
             let secret = read_secret("add --name NAME")?;
-            let (vault, _) = open_vault()?;
+            let vault = open_vault(now)?;
             let meta = NewTokenMeta {
                 provider,
                 name,
@@ -60,7 +60,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Replace { token, json } => {
             let secret = read_secret(&format!("replace {token}"))?;
-            let (vault, _) = open_vault()?;
+            let vault = open_vault(now)?;
             let id = vault.resolve(&token)?.id;
             let stored = vault.replace_secret(&id, &secret, now)?;
             if json {
@@ -96,9 +96,9 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Get { token, no_newline } => {
-            let (vault, _) = open_vault()?;
+            let vault = open_vault(now)?;
             let id = vault.resolve(&token)?.id;
-            let secret = vault.secret(&id)?;
+            let secret = vault.secret(&id, now)?;
             let mut out = std::io::stdout().lock();
             out.write_all(secret.expose().as_bytes())?;
             if !no_newline {
@@ -108,9 +108,9 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Copy { token, clear_after } => {
-            let (vault, _) = open_vault()?;
+            let vault = open_vault(now)?;
             let row = vault.resolve(&token)?;
-            let secret = vault.secret(&row.id)?;
+            let secret = vault.secret(&row.id, now)?;
             let mut clipboard = SecretClipboard::new()?;
             clipboard.copy(&secret)?;
             vault.record(&row.id, EventKind::Copied, "cli", now)?;
@@ -126,39 +126,18 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Rm { token, yes } => {
-            let (vault, _) = open_vault()?;
+            let vault = open_vault(now)?;
             let row = vault.resolve(&token)?;
             if !yes && !confirm(&format!("Remove {}/{}?", row.provider, row.name))? {
                 bail!("nothing removed (answer y to remove, or pass --yes)");
             }
-            vault.remove(&row.id)?;
+            vault.remove(&row.id, now)?;
             eprintln!("Removed {}/{}", row.provider, row.name);
             Ok(())
         }
-        Command::Doctor { json } => {
-            let vault = open_metadata()?;
-            if let Some(e) = vault.health().error {
-                bail!("{}", e.message);
-            }
-            let report = vault.reconcile()?;
-            if json {
-                output::json(&serde_json::json!({
-                    "keyring": { "ok": true, "service": paths::keyring_service() },
-                    "database": vault.db_path(),
-                    "orphans_removed": report.orphans_removed,
-                    "flagged_missing": report.flagged_missing,
-                }))
-            } else {
-                output::lines(&[
-                    format!("database  {}", vault.db_path().display()),
-                    format!("keyring   service `{}`: ok", paths::keyring_service()),
-                    format!(
-                        "repaired  {} orphaned keyring entries removed, {} tokens flagged as \
-                         missing their secret",
-                        report.orphans_removed, report.flagged_missing
-                    ),
-                ])
-            }
+        Command::Doctor { json } => doctor::doctor(&open_metadata()?, json, now),
+        Command::Recover { from_vault, json } => {
+            doctor::recover(&open_metadata()?, from_vault.as_deref(), json, now)
         }
         Command::Decode { token, json } => {
             let input = token_input(token)?;
@@ -170,7 +149,7 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Verify { jwks, token, json } => {
-            let keys = verify::load_jwks(&jwks)?;
+            let keys = tokenkeeper_remote::load_jwks(&jwks)?;
             let input = token_input(token)?;
             let text = std::str::from_utf8(&input).context("the token is not UTF-8 text")?;
             let inspected = verify::verify(text, &keys, now)?;
@@ -188,23 +167,23 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn secrets() -> Arc<OsKeyring> {
-    Arc::new(OsKeyring::new(paths::keyring_service()))
+fn secrets() -> Result<Arc<OsKeyring>> {
+    Ok(Arc::new(OsKeyring::new(paths::keyring_service())?))
 }
 
 /// Metadata only: no keyring call is made (so `list` works with the keyring locked).
 fn open_metadata() -> Result<Vault> {
-    Ok(Vault::open_metadata(&paths::data_dir()?, secrets())?)
+    Ok(Vault::open_metadata(&paths::data_dir()?, secrets()?)?)
 }
 
-/// The full vault, reconciled with the keyring. A keyring failure surfaces at the first secret
-/// operation with its own message.
-fn open_vault() -> Result<(Vault, Option<tokenkeeper_core::Error>)> {
-    let (vault, problem) = Vault::open(&paths::data_dir()?, secrets())?;
+/// The vault, with what a crashed writer left finished. A keyring failure surfaces here or at
+/// the first secret operation with its own message.
+fn open_vault(now: i64) -> Result<Vault> {
+    let (vault, problem) = Vault::open(&paths::data_dir()?, secrets()?, now)?;
     if let Some(e) = problem {
         return Err(e.into());
     }
-    Ok((vault, None))
+    Ok(vault)
 }
 
 /// A secret from stdin (piped) or a no-echo prompt; never from an argument. `usage` completes

@@ -1,25 +1,26 @@
-//! Conversions between unix seconds and RFC 3339. The only clock read in the core is
-//! [`now_unix`], called at the edges (CLI, app); everything else takes `now` as a parameter.
+//! Conversions between unix seconds and RFC 3339, and times in the app's words. Nothing here
+//! reads a clock: the edges (CLI, app) read it once and pass `now` in.
 
-use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::error::{Error, Result};
 
-pub fn now_unix() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
-}
+/// The range RFC 3339 can write: years 0000 to 9999.
+const MIN_SECS: i64 = -62_167_219_200;
+const MAX_SECS: i64 = 253_402_300_799;
 
 /// RFC 3339 in UTC (`2026-11-21T10:00:00Z`), or `None` when out of the representable range.
 pub fn rfc3339(secs: i64) -> Option<String> {
-    OffsetDateTime::from_unix_timestamp(secs)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
+    if !(MIN_SECS..=MAX_SECS).contains(&secs) {
+        return None;
+    }
+    DateTime::<Utc>::from_timestamp(secs, 0).map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
 }
 
 /// Parses RFC 3339 (any offset) into unix seconds.
 pub fn parse_rfc3339(s: &str) -> Result<i64> {
-    OffsetDateTime::parse(s.trim(), &Rfc3339)
-        .map(|t| t.unix_timestamp())
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.timestamp())
         .map_err(|e| {
             Error::InvalidInput(format!(
                 "`{s}` is not an RFC 3339 time ({e}); write it like 2026-12-31T23:59:00Z"

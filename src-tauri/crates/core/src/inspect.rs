@@ -10,8 +10,18 @@ use crate::{
     error::{Error, Result},
     model::{Format, Inspection, SignatureState, TokenKind},
     providers,
-    status::{Lifetime, status_at},
+    status::{Lifetime, soon_at, status_at},
 };
+
+/// Claims that name who a token acts for, most readable first.
+const ACCOUNT_CLAIMS: &[&str] = &[
+    "email",
+    "preferred_username",
+    "upn",
+    "sub",
+    "client_id",
+    "azp",
+];
 
 /// Inputs larger than this are refused before any parsing.
 pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
@@ -23,8 +33,6 @@ pub struct Inspected {
     pub lifetime: Lifetime,
     /// The documented prefix that identified the provider (for masking), if any.
     pub prefix: Option<&'static str>,
-    pub scopes: Vec<String>,
-    pub subject: Option<String>,
 }
 
 /// Strips what people paste around a token: whitespace and an `Authorization` scheme.
@@ -109,14 +117,15 @@ fn opaque(token: &str, now: i64, warnings: Vec<String>) -> Inspected {
             expires_at: None,
             issued_at: None,
             not_before: None,
+            soon_at: None,
+            scopes: Vec::new(),
+            account: None,
             status: status_at(lifetime, now),
             signature: SignatureState::Unsigned,
             warnings,
         },
         lifetime,
         prefix: hit.map(|(_, _, p)| p),
-        scopes: Vec::new(),
-        subject: None,
     }
 }
 
@@ -233,6 +242,9 @@ fn decode_jws(parts: &[&str], now: i64, mut warnings: Vec<String>) -> Result<Ins
         expires_at: exp.and_then(rfc3339),
         issued_at: iat.and_then(rfc3339),
         not_before: nbf.and_then(rfc3339),
+        soon_at: soon_at(lifetime).and_then(rfc3339),
+        scopes: scopes(&claims),
+        account: ACCOUNT_CLAIMS.iter().find_map(|k| str_claim(k)),
         status: status_at(lifetime, now),
         signature: if unsigned {
             SignatureState::Unsigned
@@ -244,11 +256,6 @@ fn decode_jws(parts: &[&str], now: i64, mut warnings: Vec<String>) -> Result<Ins
         warnings,
     };
     Ok(Inspected {
-        scopes: scopes(&claims),
-        subject: str_claim("email")
-            .or_else(|| str_claim("preferred_username"))
-            .or_else(|| str_claim("upn"))
-            .or_else(|| str_claim("sub")),
         inspection: Inspection {
             claims: Some(Value::Object(claims)),
             ..inspection
@@ -286,14 +293,15 @@ fn decode_jwe(parts: &[&str], now: i64, mut warnings: Vec<String>) -> Result<Ins
             expires_at: None,
             issued_at: None,
             not_before: None,
+            soon_at: None,
+            scopes: Vec::new(),
+            account: None,
             status: status_at(lifetime, now),
             signature: SignatureState::Unverified,
             warnings,
         },
         lifetime,
         prefix: None,
-        scopes: Vec::new(),
-        subject: None,
     })
 }
 

@@ -1,22 +1,19 @@
-//! tokenkeeper-core: everything Tokenkeeper does that is not GUI — the vault (SQLite metadata +
-//! OS keyring secrets), token inspection and verification, expiry status and the provider
-//! catalog. It must never depend on tauri, and its tests run without a display.
+//! tokenkeeper-core: Tokenkeeper's pure domain — the model, token inspection and signature
+//! checks, expiry status and the provider catalog as data. No I/O, no clock, no network: every
+//! function takes `now` and its inputs as parameters. It must never depend on SQLite, the
+//! keyring, the clipboard, an HTTP client or tauri (`cargo tree -p tokenkeeper-core` shows it).
 
-pub mod clipboard;
 pub mod clock;
-pub mod db;
 pub mod error;
 pub mod inspect;
-pub mod keyring;
 pub mod model;
-pub mod paths;
 pub mod providers;
 pub mod secret;
 pub mod status;
-pub mod vault;
 pub mod verify;
 
 pub use error::{Error, Result};
+pub use secret::Secret;
 
 /// Log targets that may see secret bytes at trace level (D-Bus messages, HTTP bodies, IPC
 /// payloads, clipboard contents). Every edge that installs a log subscriber caps these at
@@ -30,5 +27,3 @@ pub const SECRET_BEARING_LOG_TARGETS: &[&str] = &[
     "tauri",
     "wry",
 ];
-pub use secret::Secret;
-pub use vault::Vault;

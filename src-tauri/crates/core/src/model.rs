@@ -1,9 +1,13 @@
 //! The plain data Tokenkeeper talks about: token metadata, inspections, events, errors as the
 //! UI and CLI see them. Every type here crosses a boundary (JSON, IPC), so none holds a secret.
+//! Enums that are stored in SQLite spell themselves there as they do in JSON (snake_case, via
+//! `strum`), and a word that names no variant is an error, never a guess.
 
 use serde::{Deserialize, Serialize};
 
 /// How a token is encoded.
+#[derive(strum::EnumString, strum::AsRefStr)]
+#[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
@@ -17,6 +21,8 @@ pub enum Format {
 }
 
 /// What a token is for, as far as Tokenkeeper can tell.
+#[derive(strum::EnumString, strum::AsRefStr)]
+#[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
@@ -32,6 +38,8 @@ pub enum TokenKind {
 }
 
 /// Where a token stands at a given instant. Ordered from worst to best, so `min` is the worst.
+#[derive(strum::EnumString, strum::AsRefStr)]
+#[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
@@ -58,6 +66,8 @@ pub enum SignatureState {
 }
 
 /// Where a stored expiry came from, so the UI can say how much to trust it.
+#[derive(strum::EnumString, strum::AsRefStr)]
+#[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
@@ -87,6 +97,12 @@ pub struct Inspection {
     pub expires_at: Option<String>,
     pub issued_at: Option<String>,
     pub not_before: Option<String>,
+    /// RFC 3339 UTC: the first second at which the token counts as expiring soon.
+    pub soon_at: Option<String>,
+    /// Scopes the token names (`scope`, `scp` or `scopes`), as the core reads them.
+    pub scopes: Vec<String>,
+    /// The account or subject the token acts for, most readable claim first.
+    pub account: Option<String>,
     pub status: Status,
     pub signature: SignatureState,
     pub warnings: Vec<String>,
@@ -111,6 +127,10 @@ pub struct TokenMeta {
     pub not_before: Option<String>,
     /// RFC 3339 UTC; `null` means it never expires.
     pub expires_at: Option<String>,
+    /// RFC 3339 UTC: the first second at which the token counts as expiring soon (computed by
+    /// the core from its lifetime). With `not_before`, `expires_at` and `revoked_at` these are
+    /// every instant at which `status` changes; clients compare them with their clock.
+    pub soon_at: Option<String>,
     pub expiry_source: Option<ExpirySource>,
     pub notes: String,
     pub tags: Vec<String>,
@@ -118,7 +138,7 @@ pub struct TokenMeta {
     pub last_copied_at: Option<String>,
     /// The keyring no longer holds this token's secret (found by the reconciler).
     pub secret_missing: bool,
-    /// Status at the moment the list was made; clients with a clock recompute it.
+    /// Status at the moment the list was made; clients with a clock compare the instants above.
     pub status: Status,
 }
 
@@ -163,6 +183,8 @@ where
 }
 
 /// Something that happened to a token. The log is append-only.
+#[derive(strum::EnumString, strum::AsRefStr)]
+#[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
@@ -176,6 +198,10 @@ pub enum EventKind {
     Edited,
     SecretReplaced,
     SecretMissing,
+    /// The secret was readable again after it had been flagged missing.
+    SecretFound,
+    /// The row was rebuilt from its keyring item by `tokenkeeper recover`.
+    Recovered,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -234,6 +260,12 @@ pub enum ErrorCode {
     KeyInvalid,
     Network,
     Storage,
+    /// A row in the database holds a value no version of Tokenkeeper writes.
+    StorageCorrupt,
+    /// The data folder or database can be read by other users.
+    InsecureFolder,
+    /// The keyring answers but holds none of this vault's items (a different or reset keyring).
+    KeyringNotThisVault,
     Clipboard,
     Internal,
 }
@@ -260,6 +292,13 @@ impl Default for Settings {
             clipboard_clear_secs: 30,
         }
     }
+}
+
+/// Sent to the UI (event `clipboard-cleared`) when a copied token was cleared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClipboardCleared {
+    pub token_id: String,
 }
 
 /// What the UI learns from a copy: never the secret, only when it will be cleared.

@@ -29,6 +29,14 @@ pub fn soon_threshold(issued_at: Option<i64>, expires_at: i64) -> i64 {
     }
 }
 
+/// The first second at which a token with lifetime `l` counts as expiring soon, or `None` when
+/// it never expires. Clients compare this instant with their clock instead of re-deriving the
+/// threshold.
+pub fn soon_at(l: Lifetime) -> Option<i64> {
+    l.expires_at
+        .map(|exp| exp.saturating_sub(soon_threshold(l.issued_at, exp)).saturating_add(1))
+}
+
 pub fn status_at(l: Lifetime, now: i64) -> Status {
     if l.revoked {
         return Status::Revoked;
@@ -135,6 +143,21 @@ mod tests {
             status_at(life(None, Some(100), Some(50)), 60),
             Status::Expired
         );
+    }
+
+    #[test]
+    fn soon_at_is_the_first_second_of_expiring_soon() {
+        for l in [
+            life(Some(0), None, Some(3600)),
+            life(Some(0), None, Some(365 * DAY)),
+            life(None, None, Some(100 * DAY)),
+            life(Some(10), None, Some(20)),
+        ] {
+            let at = soon_at(l).expect("an expiring token has a soon instant");
+            assert_eq!(status_at(l, at), Status::ExpiringSoon, "{l:?} at {at}");
+            assert_eq!(status_at(l, at - 1), Status::Valid, "{l:?} at {}", at - 1);
+        }
+        assert_eq!(soon_at(life(Some(0), None, None)), None);
     }
 
     #[test]

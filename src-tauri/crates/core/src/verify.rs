@@ -1,8 +1,8 @@
-//! Signature verification against keys the user supplies (a JWKS or JWK from a file or an
-//! https URL). The algorithm comes from the key, never from the token's header, and keys named
-//! by the token itself (`jku`, `x5u`) are never fetched.
+//! Signature verification against keys the user supplies (a JWKS or JWK; loading it from a
+//! file or URL is the remote crate's job). The algorithm comes from the key, never from the
+//! token's header, and keys named by the token itself (`jku`, `x5u`) are never fetched.
 
-use std::{io::Read, str::FromStr, time::Duration};
+use std::str::FromStr;
 
 use jsonwebtoken::{
     Algorithm, DecodingKey, Validation,
@@ -15,20 +15,6 @@ use crate::{
     model::{Format, SignatureState},
 };
 
-/// A JWKS larger than this is refused.
-const MAX_JWKS_BYTES: u64 = 1024 * 1024;
-
-/// Loads a key set from a file path or URL. `http://` is only accepted for loopback hosts.
-pub fn load_jwks(source: &str) -> Result<JwkSet> {
-    let text = if source.starts_with("https://") || source.starts_with("http://") {
-        fetch(source)?
-    } else {
-        std::fs::read_to_string(source)
-            .map_err(|e| Error::KeyInvalid(format!("Cannot read the key file {source}: {e}")))?
-    };
-    parse_jwks(&text)
-}
-
 /// Accepts a JWKS (`{"keys": [...]}`) or a single JWK.
 pub fn parse_jwks(text: &str) -> Result<JwkSet> {
     if let Ok(set) = serde_json::from_str::<JwkSet>(text) {
@@ -37,42 +23,6 @@ pub fn parse_jwks(text: &str) -> Result<JwkSet> {
     serde_json::from_str::<Jwk>(text)
         .map(|k| JwkSet { keys: vec![k] })
         .map_err(|e| Error::KeyInvalid(format!("The key is neither a JWKS nor a JWK: {e}")))
-}
-
-fn fetch(url: &str) -> Result<String> {
-    if let Some(rest) = url.strip_prefix("http://") {
-        // Userinfo is refused outright (`http://127.0.0.1:80@evil/` goes to `evil`), and an
-        // IPv6 literal must be exactly `[::1]`.
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-        let host = match authority.strip_prefix('[') {
-            Some(v6) => v6.split(']').next().unwrap_or(""),
-            None => authority.split(':').next().unwrap_or(""),
-        };
-        if authority.contains('@') || !matches!(host, "127.0.0.1" | "localhost" | "::1") {
-            return Err(Error::KeyInvalid(format!(
-                "Refusing to fetch keys over plain http from {authority}: use an https URL"
-            )));
-        }
-    }
-    let agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(10)))
-        // An https key set must not be downgraded to http by a redirect.
-        .https_only(url.starts_with("https://"))
-        .max_redirects(3)
-        .build()
-        .new_agent();
-    let response = agent
-        .get(url)
-        .call()
-        .map_err(|e| Error::Network(format!("Could not fetch the JWKS from {url}: {e}")))?;
-    let mut body = String::new();
-    response
-        .into_body()
-        .into_reader()
-        .take(MAX_JWKS_BYTES)
-        .read_to_string(&mut body)
-        .map_err(|e| Error::Network(format!("Could not read the JWKS from {url}: {e}")))?;
-    Ok(body)
 }
 
 /// The algorithm a key is for: its `alg` member, else the only sensible one for its type.

@@ -51,7 +51,7 @@ impl PrivateBus {
     }
 
     fn start_on(config: Option<&str>, display: Option<String>) -> PrivateBus {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = crate::support::private_tempdir();
         for sub in ["home", "run"] {
             std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
         }
@@ -289,7 +289,7 @@ fn runtime_errors_are_one_line_and_exit_1() {
 
 #[test]
 fn list_needs_no_keyring_at_all() {
-    let no_bus_dir = tempfile::tempdir().expect("tempdir");
+    let no_bus_dir = crate::support::private_tempdir();
     let tk = Tk::fresh()
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
         .env("XDG_RUNTIME_DIR", no_bus_dir.path().display().to_string());
@@ -348,7 +348,7 @@ fn a_reader_that_stops_early_is_not_an_error() {
 
 #[test]
 fn no_session_bus_says_so() {
-    let no_bus_dir = tempfile::tempdir().expect("tempdir");
+    let no_bus_dir = crate::support::private_tempdir();
     let runtime = no_bus_dir.path().display().to_string();
     let pointed_nowhere = Tk::fresh()
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")

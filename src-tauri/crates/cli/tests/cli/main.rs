@@ -11,7 +11,7 @@ mod decode;
 mod errors;
 mod keyring;
 mod leak;
-#[path = "../../../core/tests/support/mod.rs"]
+#[path = "../../../vault/tests/support/mod.rs"]
 mod support;
 mod verify;
 
@@ -34,7 +34,7 @@ pub struct Tk {
 impl Tk {
     pub fn fresh() -> Tk {
         Tk {
-            home: tempfile::tempdir().expect("tempdir"),
+            home: crate::support::private_tempdir(),
             service: support::unique_service(),
             env: Vec::new(),
         }

@@ -28,7 +28,7 @@ struct RsaKey {
 
 impl RsaKey {
     fn generate() -> RsaKey {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = crate::support::private_tempdir();
         let pem = dir.path().join("key.pem");
         run_ok(
             Command::new("openssl")
@@ -145,7 +145,7 @@ fn verify(tk: &Tk, jwks: &str, token: &str) -> String {
 #[test]
 fn verify_the_rfc_example_with_a_key_file() {
     let tk = tk();
-    let keys = tempfile::tempdir().expect("tempdir");
+    let keys = crate::support::private_tempdir();
     let jwk = json!({"kty": "oct", "k": RFC7515_A1_K});
     let jwks = write_jwks(keys.path(), std::slice::from_ref(&jwk));
     assert_eq!(verify(&tk, &jwks, RFC7515_A1), "valid");
@@ -184,7 +184,7 @@ fn verify_the_rfc_example_with_a_key_file() {
 fn rs256_is_verified_with_the_algorithm_of_the_key() {
     let tk = tk();
     let key = RsaKey::generate();
-    let keys = tempfile::tempdir().expect("tempdir");
+    let keys = crate::support::private_tempdir();
     let plain = write_jwks(keys.path(), &[key.jwk(&json!({"kid": "k1"}))]);
 
     let good = key.sign(&json!({"alg": "RS256", "kid": "k1"}), "-sha256");
@@ -292,7 +292,7 @@ fn verify_never_fetches_a_key_url_named_by_the_token() {
     trap.set_nonblocking(true).expect("nonblocking");
     let jku = format!("http://{}/evil.json", trap.local_addr().expect("addr"));
     let token = key.sign(&json!({"alg": "RS256", "jku": jku}), "-sha256");
-    let keys = tempfile::tempdir().expect("tempdir");
+    let keys = crate::support::private_tempdir();
     let jwks = write_jwks(keys.path(), &[key.jwk(&json!({}))]);
     let out = tk.run(&["verify", "--json", "--jwks", &jwks, &token]);
     assert_success(&out, "verify");

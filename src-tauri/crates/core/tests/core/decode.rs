@@ -9,7 +9,7 @@ use tokenkeeper_core::{
 
 use crate::{
     NOW, b64, jwt,
-    support::{RFC7515_A1, RFC7516_A3, RFC7519_6_1},
+    vectors::{RFC7515_A1, RFC7516_A3, RFC7519_6_1},
 };
 
 const HOUR: i64 = 3600;

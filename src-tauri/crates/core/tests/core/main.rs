@@ -1,22 +1,14 @@
 //! Integration tests of tokenkeeper-core, one binary with a module per purpose: decoding tokens
-//! (`decode`) and refusing bad ones (`malformed`), checking signatures (`verify`), and keeping
-//! the vault consistent (`vault` on an in-memory store, `keyring` on the real OS keyring).
-//!
-//! Real-keyring tests need a D-Bus session with an unlocked Secret Service (see `.ci/run`).
-//! Without one they fail; set `TOKENKEEPER_SKIP_KEYRING_TESTS=1` to skip them on purpose.
+//! (`decode`) and refusing bad ones (`malformed`), and checking signatures (`verify`). Nothing
+//! here touches a disk, a keyring or a network: the core does no I/O.
 
 mod decode;
-mod keyring;
 mod malformed;
-#[path = "../support/mod.rs"]
-mod support;
-mod vault;
+#[path = "../vectors.rs"]
+mod vectors;
 mod verify;
 
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
-use tokenkeeper_core::keyring::OsKeyring;
-
-pub use support::{keyring_available, random_alnum};
 
 /// A fixed "now" for decode tests: 2026-01-01T00:00:00Z.
 pub const NOW: i64 = 1_767_225_600;
@@ -32,32 +24,4 @@ pub fn jwt(header: &serde_json::Value, claims: &serde_json::Value, sig: &str) ->
         b64(header.to_string()),
         b64(claims.to_string())
     )
-}
-
-/// A keyring service name of this test's own, whose items are removed when it is dropped.
-pub struct TestService {
-    pub name: String,
-}
-
-impl TestService {
-    pub fn unique() -> Self {
-        TestService {
-            name: support::unique_service(),
-        }
-    }
-
-    pub fn keyring(&self) -> OsKeyring {
-        OsKeyring::new(self.name.clone())
-    }
-
-    /// The accounts stored under this service, as `secret-tool` (not our code) sees them.
-    pub fn items(&self) -> Vec<String> {
-        support::secret_tool_accounts(&self.name)
-    }
-}
-
-impl Drop for TestService {
-    fn drop(&mut self) {
-        support::secret_tool_clear(&self.name);
-    }
 }

@@ -8,7 +8,7 @@ use tokenkeeper_core::{
     model::Format,
 };
 
-use crate::{NOW, b64, support::RFC7515_A1};
+use crate::{NOW, b64, vectors::RFC7515_A1};
 
 fn malformed(input: &str) -> String {
     match decode(input, NOW) {

@@ -1,4 +1,4 @@
-//! Queries on the `settings` table: small key/value preferences.
+//! Queries on the `settings` table: small key/value preferences, and the vault's id.
 
 use rusqlite::{Connection, OptionalExtension, params};
 

@@ -1,6 +1,10 @@
-//! The UI's IPC types in `ui/src/lib/bindings` are generated from Rust by ts-rs and committed.
-//! This test regenerates them into a scratch folder and fails when the committed files drift.
-//! Run with `UPDATE_BINDINGS=1` to rewrite them (`make bindings`).
+//! Files the UI uses that are generated from Rust and committed: the IPC types in
+//! `ui/src/lib/bindings` (ts-rs), and the fake host's data in `ui/src/lib/host/fixtures` (the
+//! core's catalog, a demo vault and inspections, see `fixtures.rs`). These tests regenerate
+//! them and fail when the committed files drift. `UPDATE_BINDINGS=1` rewrites them
+//! (`make bindings`).
+
+mod fixtures;
 
 use std::{collections::BTreeMap, fs, path::Path};
 
@@ -31,6 +35,7 @@ fn generate(dir: &Path) {
         KeyringHealth,
         Settings,
         CopyReceipt,
+        ClipboardCleared,
         ProviderInfo,
     );
 }
@@ -87,4 +92,25 @@ fn tempfile_dir() -> std::path::PathBuf {
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("scratch dir");
     dir
+}
+
+#[test]
+fn committed_fake_host_fixtures_match_the_core() {
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/host/fixtures");
+    let fresh = fixtures::generate();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        fs::create_dir_all(&committed).expect("fixtures folder");
+        for (name, text) in &fresh {
+            fs::write(committed.join(name), text).expect("write fixture");
+        }
+        return;
+    }
+    for (name, text) in &fresh {
+        let current = fs::read_to_string(committed.join(name)).unwrap_or_default();
+        assert!(
+            current == *text,
+            "ui/src/lib/host/fixtures/{name} differs from what the core computes: run `make \
+             bindings` and commit (the fake host would otherwise show what the app does not)"
+        );
+    }
 }

@@ -11,17 +11,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use tokenkeeper_core::keyring::{OsKeyring, SecretStore};
+use tokenkeeper_vault::keyring::{OsKeyring, SecretStore};
 
-/// RFC 7515 appendix A.1: the HS256 example JWS.
-pub const RFC7515_A1: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-/// RFC 7515 appendix A.1: the key that signed it, its `k` member base64url.
-pub const RFC7515_A1_K: &str =
-    "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
-/// RFC 7519 section 6.1: the unsecured (`alg: none`) JWT example.
-pub const RFC7519_6_1: &str = "eyJhbGciOiJub25lIn0.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.";
-/// RFC 7516 appendix A.3: a JWE with AES key wrap and AES-128-CBC-HMAC-SHA-256.
-pub const RFC7516_A3: &str = "eyJhbGciOiJBMTI4S1ciLCJlbmMiOiJBMTI4Q0JDLUhTMjU2In0.6KB707dM9YTIgHtLvtgWQ8mKwboJW3of9locizkDTHzBC2IlrT1oOQ.AxY8DCtDaGlsbGljb3RoZQ.KDlTtXchhZTGufMYmOYGS4HffxPSUrfmqCHXaI9wOGY.U0m_YmjN04DJvceFICbCVQ";
+#[path = "../../../core/tests/vectors.rs"]
+pub mod vectors;
+#[allow(unused_imports)]
+pub use vectors::*;
 
 /// `len` random characters from `[0-9a-z]`, from the OS.
 pub fn random_alnum(len: usize) -> String {
@@ -65,7 +60,7 @@ pub fn keyring_available(test: &str) -> bool {
     static PROBE: OnceLock<Result<(), String>> = OnceLock::new();
     let probe = PROBE.get_or_init(|| {
         OsKeyring::new(unique_service())
-            .check()
+            .and_then(|k| k.check())
             .map_err(|e| e.to_string())
     });
     if let Err(e) = probe {
@@ -174,10 +169,8 @@ pub fn run_bounded(cmd: &mut Command, stdin: Option<&[u8]>, limit: Duration) -> 
 /// Writes `count` token rows straight into the database in `dir` (no keyring: their secrets do
 /// not exist), named `token-0…`, with expiries spread over a year from `now`.
 pub fn seed_tokens(dir: &std::path::Path, count: usize, now: i64) -> Vec<String> {
-    use tokenkeeper_core::{
-        db::{self, tokens::TokenRow},
-        model::{ExpirySource, Format, TokenKind},
-    };
+    use tokenkeeper_core::model::{ExpirySource, Format, TokenKind};
+    use tokenkeeper_vault::db::{self, tokens::TokenRow};
     std::fs::create_dir_all(dir).expect("create the data folder");
     let mut conn = db::open(&dir.join("tokenkeeper.db")).expect("open the database");
     let tx = conn.transaction().expect("begin");
@@ -212,4 +205,13 @@ pub fn seed_tokens(dir: &std::path::Path, count: usize, now: i64) -> Vec<String>
     }
     tx.commit().expect("commit the seeded rows");
     ids
+}
+
+/// A temporary folder only its owner can read, as Tokenkeeper requires of a data folder.
+pub fn private_tempdir() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    tempfile::Builder::new()
+        .permissions(std::fs::Permissions::from_mode(0o700))
+        .tempdir()
+        .expect("a private temporary folder")
 }

@@ -2,12 +2,13 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{enum_from_sql, enum_to_sql};
-use crate::{
+use tokenkeeper_core::{
     clock::rfc3339,
     model::{ExpirySource, Format, TokenKind, TokenMeta},
-    status::{Lifetime, status_at},
+    status::{Lifetime, soon_at, status_at},
 };
+
+use super::{CorruptValue, parse_enum};
 
 /// A token row as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,7 +52,7 @@ impl TokenRow {
     /// tokens moves their strings instead of copying them.
     pub fn into_meta(self, now: i64) -> TokenMeta {
         let t = |v: Option<i64>| v.and_then(rfc3339);
-        let status = status_at(self.lifetime(), now);
+        let (status, soon) = (status_at(self.lifetime(), now), soon_at(self.lifetime()));
         TokenMeta {
             id: self.id,
             provider: self.provider,
@@ -64,6 +65,7 @@ impl TokenRow {
             issued_at: t(self.issued_at),
             not_before: t(self.not_before),
             expires_at: t(self.expires_at),
+            soon_at: t(soon),
             expiry_source: self.expiry_source,
             notes: self.notes,
             tags: self.tags,
@@ -93,27 +95,50 @@ const COLUMNS: &str = "id, provider, name, kind, format, scopes, account, create
     not_before, expires_at, expiry_source, notes, tags, revoked_at, last_copied_at,
     secret_generation, secret_missing";
 
+/// A row as stored. A value no version writes (an unknown kind, a list that is not a JSON
+/// array of strings) is an error naming the row, never a guess.
 fn from_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
+    let id: String = r.get(0)?;
     let text = |i: usize| -> rusqlite::Result<String> { r.get(i) };
-    let list = |i: usize| -> rusqlite::Result<Vec<String>> {
-        Ok(serde_json::from_str(&text(i)?).unwrap_or_default())
+    let word = |i: usize, column: &'static str| -> rusqlite::Result<_> {
+        Ok((text(i)?, (i, column)))
     };
+    let list = |i: usize, column: &'static str| -> rusqlite::Result<Vec<String>> {
+        let value = text(i)?;
+        serde_json::from_str(&value).map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(
+                i,
+                rusqlite::types::Type::Text,
+                Box::new(CorruptValue {
+                    table: "tokens",
+                    row: id.clone(),
+                    column,
+                    value: value.clone(),
+                }),
+            )
+        })
+    };
+    let (kind, kind_col) = word(3, "kind")?;
+    let (format, format_col) = word(4, "format")?;
     let source: Option<String> = r.get(11)?;
     Ok(TokenRow {
-        id: r.get(0)?,
+        kind: parse_enum::<TokenKind>("tokens", &id, kind_col, &kind)?,
+        format: parse_enum::<Format>("tokens", &id, format_col, &format)?,
+        expiry_source: source
+            .as_deref()
+            .map(|s| parse_enum::<ExpirySource>("tokens", &id, (11, "expiry_source"), s))
+            .transpose()?,
+        scopes: list(5, "scopes")?,
+        tags: list(13, "tags")?,
+        id,
         provider: r.get(1)?,
         name: r.get(2)?,
-        kind: enum_from_sql(&text(3)?).unwrap_or(TokenKind::Other),
-        format: enum_from_sql(&text(4)?).unwrap_or(Format::Opaque),
-        scopes: list(5)?,
         account: r.get(6)?,
         created_at: r.get(7)?,
         issued_at: r.get(8)?,
         not_before: r.get(9)?,
         expires_at: r.get(10)?,
-        expiry_source: source.as_deref().and_then(enum_from_sql),
         notes: r.get(12)?,
-        tags: list(13)?,
         revoked_at: r.get(14)?,
         last_copied_at: r.get(15)?,
         secret_generation: r.get(16)?,
@@ -159,15 +184,15 @@ pub fn insert(conn: &Connection, t: &TokenRow) -> rusqlite::Result<()> {
             t.id,
             t.provider,
             t.name,
-            enum_to_sql(&t.kind),
-            enum_to_sql(&t.format),
+            t.kind.as_ref(),
+            t.format.as_ref(),
             list_to_sql(&t.scopes),
             t.account,
             t.created_at,
             t.issued_at,
             t.not_before,
             t.expires_at,
-            t.expiry_source.as_ref().map(enum_to_sql),
+            t.expiry_source.as_ref().map(AsRef::<str>::as_ref),
             t.notes,
             list_to_sql(&t.tags),
             t.revoked_at,
@@ -190,14 +215,14 @@ pub fn update(conn: &Connection, t: &TokenRow) -> rusqlite::Result<usize> {
             t.id,
             t.provider,
             t.name,
-            enum_to_sql(&t.kind),
-            enum_to_sql(&t.format),
+            t.kind.as_ref(),
+            t.format.as_ref(),
             list_to_sql(&t.scopes),
             t.account,
             t.issued_at,
             t.not_before,
             t.expires_at,
-            t.expiry_source.as_ref().map(enum_to_sql),
+            t.expiry_source.as_ref().map(AsRef::<str>::as_ref),
             t.notes,
             list_to_sql(&t.tags),
             t.revoked_at,

@@ -2,10 +2,9 @@
 //! (`x-kde-passwordManagerHint: secret` on Linux, the equivalent hints on macOS and Windows)
 //! and cleared later only if the clipboard still holds that secret.
 
-use crate::{
-    error::{Error, Result},
-    secret::Secret,
-};
+use tokenkeeper_core::Secret;
+
+use crate::error::{Error, Result};
 
 /// Default seconds before a copied secret is cleared.
 pub const DEFAULT_CLEAR_SECS: u64 = 30;

@@ -6,9 +6,9 @@ pub mod pending;
 pub mod settings;
 pub mod tokens;
 
-use std::path::Path;
+use std::{path::Path, str::FromStr};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, types::Type};
 
 use crate::error::{Error, Result};
 
@@ -16,24 +16,75 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_pending_secrets.sql"),
+    include_str!("../../migrations/0003_vault_identity.sql"),
 ];
 
-/// The snake_case word serde gives a unit enum variant: how enums are stored.
-pub(crate) fn enum_to_sql<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+/// A stored word that names no variant: carried out of a row closure inside rusqlite's error
+/// and turned into [`Error::Corrupt`] with the row it came from.
+#[derive(Debug)]
+pub struct CorruptValue {
+    pub table: &'static str,
+    pub row: String,
+    pub column: &'static str,
+    pub value: String,
 }
 
-pub(crate) fn enum_from_sql<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+impl std::fmt::Display for CorruptValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} row `{}` has {} `{}`",
+            self.table, self.row, self.column, self.value
+        )
+    }
+}
+
+impl std::error::Error for CorruptValue {}
+
+/// Parses an enum column, or fails naming the table, row and column.
+pub(crate) fn parse_enum<T: FromStr>(
+    table: &'static str,
+    row: &str,
+    (index, column): (usize, &'static str),
+    value: &str,
+) -> rusqlite::Result<T> {
+    T::from_str(value).map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            Type::Text,
+            Box::new(CorruptValue {
+                table,
+                row: row.to_owned(),
+                column,
+                value: value.to_owned(),
+            }),
+        )
+    })
+}
+
+/// Maps a rusqlite error to the vault's, keeping a corrupt row's details.
+pub(crate) fn storage_error(path: &Path, source: rusqlite::Error) -> Error {
+    if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &source
+        && let Some(c) = inner.downcast_ref::<CorruptValue>()
+    {
+        return Error::Corrupt {
+            path: path.display().to_string(),
+            table: c.table,
+            row: c.row.clone(),
+            column: c.column,
+            value: c.value.clone(),
+        };
+    }
+    Error::Storage {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 pub fn open(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path).map_err(Error::storage(path))?;
-    configure(&conn).map_err(Error::storage(path))?;
-    migrate(&conn).map_err(Error::storage(path))?;
+    let conn = Connection::open(path).map_err(|e| storage_error(path, e))?;
+    configure(&conn).map_err(|e| storage_error(path, e))?;
+    migrate(&conn).map_err(|e| storage_error(path, e))?;
     Ok(conn)
 }
 

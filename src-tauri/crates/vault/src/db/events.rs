@@ -1,12 +1,12 @@
 //! Queries on the append-only `events` table.
 
 use rusqlite::{Connection, params};
-
-use super::{enum_from_sql, enum_to_sql};
-use crate::{
+use tokenkeeper_core::{
     clock::rfc3339,
     model::{EventKind, TokenEvent},
 };
+
+use super::parse_enum;
 
 pub fn append(
     conn: &Connection,
@@ -17,12 +17,12 @@ pub fn append(
 ) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO events (token_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)",
-        params![token_id, at, enum_to_sql(&kind), detail],
+        params![token_id, at, kind.as_ref(), detail],
     )
     .map(|_| ())
 }
 
-/// Newest first.
+/// Newest first. An event kind no version writes is an error naming the event.
 pub fn for_token(
     conn: &Connection,
     token_id: &str,
@@ -33,12 +33,13 @@ pub fn for_token(
          ORDER BY seq DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![token_id, limit], |r| {
+        let seq: i64 = r.get(0)?;
         let kind: String = r.get(3)?;
         Ok(TokenEvent {
-            seq: r.get(0)?,
+            seq,
             token_id: r.get(1)?,
             at: rfc3339(r.get(2)?).unwrap_or_default(),
-            kind: enum_from_sql(&kind).unwrap_or(EventKind::Edited),
+            kind: parse_enum("events", &seq.to_string(), (3, "kind"), &kind)?,
             detail: r.get(4)?,
         })
     })?;

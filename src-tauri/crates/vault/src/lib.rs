@@ -1,0 +1,19 @@
+//! tokenkeeper-vault: where Tokenkeeper keeps tokens — metadata in SQLite, secrets in the OS
+//! keyring — and the write protocol, recovery and reconcile that keep the two consistent
+//! without ever deleting a secret this vault does not own. Also the clipboard, which the CLI
+//! and the app share. It depends on the core, never on tauri or an HTTP client.
+
+pub mod clipboard;
+pub mod db;
+pub mod error;
+pub mod identity;
+pub mod keyring;
+mod lease;
+pub mod paths;
+mod reconcile;
+mod vault;
+mod write;
+
+pub use error::{Error, Result};
+pub use reconcile::{RebuildReport, ReconcileReport};
+pub use vault::Vault;
