@@ -93,9 +93,7 @@ pub fn open_url(app: AppHandle, url: String) -> Res<()> {
     if !url.starts_with("https://") {
         return Err(Error::InvalidInput(format!("Only https links open: {url}")).into());
     }
-    app.opener()
-        .open_url(url, None::<&str>)
-        .map_err(|e| {
-            tokenkeeper_vault::Error::Internal(format!("Could not open the browser: {e}")).into()
-        })
+    app.opener().open_url(url, None::<&str>).map_err(|e| {
+        tokenkeeper_vault::Error::Internal(format!("Could not open the browser: {e}")).into()
+    })
 }

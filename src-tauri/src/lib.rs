@@ -8,8 +8,8 @@ mod watch;
 
 use std::sync::Arc;
 
-use tauri::{Manager, RunEvent, WindowEvent};
 use tauri::Emitter;
+use tauri::{Manager, RunEvent, WindowEvent};
 use tokenkeeper_vault::{Vault, keyring::OsKeyring, paths};
 
 use crate::state::AppState;

@@ -85,17 +85,24 @@ fn demo_specs() -> Vec<Spec> {
             scopes: Some(vec!["api", "write_repository"]),
             tags: vec!["ci"],
             notes: "Used by the release pipeline.",
-            ..spec("gitlab", "release-bot", format!("glpat-{}", filler(20, 1)), 29 * D)
+            ..spec(
+                "gitlab",
+                "release-bot",
+                format!("glpat-{}", filler(20, 1)),
+                29 * D,
+            )
         },
         Spec {
             tags: vec!["staging"],
             ..spec(
                 "auth0",
                 "api-staging",
-                jwt(json!({"iss": "https://acme-staging.eu.auth0.com/", "sub": "deploy-bot@clients",
+                jwt(
+                    json!({"iss": "https://acme-staging.eu.auth0.com/", "sub": "deploy-bot@clients",
                     "aud": "https://api.acme.dev", "iat": s - 20 * H, "exp": s + 4 * H + 1800,
                     "azp": "k3N1bHc2", "scope": "read:orders write:orders",
-                    "gty": "client-credentials"})),
+                    "gty": "client-credentials"}),
+                ),
                 20 * H,
             )
         },
@@ -104,11 +111,13 @@ fn demo_specs() -> Vec<Spec> {
             ..spec(
                 "entra",
                 "graph-reader",
-                jwt(json!({"iss": "https://login.microsoftonline.com/4f1c0f7e/v2.0",
+                jwt(
+                    json!({"iss": "https://login.microsoftonline.com/4f1c0f7e/v2.0",
                     "sub": "AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ",
                     "aud": "00000003-0000-0000-c000-000000000000", "iat": s - 3 * H,
                     "nbf": s - 3 * H, "exp": s - 2 * H, "preferred_username": "ops@acme.dev",
-                    "scp": "User.Read Mail.Read", "tid": "4f1c0f7e"})),
+                    "scp": "User.Read Mail.Read", "tid": "4f1c0f7e"}),
+                ),
                 D,
             )
         },
@@ -118,7 +127,12 @@ fn demo_specs() -> Vec<Spec> {
             scopes: Some(vec!["repo", "workflow"]),
             tags: vec!["ci", "deploy"],
             copied_ago: Some(20 * H),
-            ..spec("github", "ci-deploy", format!("ghp_{}", filler(36, 2)), 25 * D)
+            ..spec(
+                "github",
+                "ci-deploy",
+                format!("ghp_{}", filler(36, 2)),
+                25 * D,
+            )
         },
         Spec {
             expires_in: Some(Some(25 * D)),
@@ -131,10 +145,12 @@ fn demo_specs() -> Vec<Spec> {
             ..spec(
                 "google",
                 "workspace-id-token",
-                jwt(json!({"iss": "https://accounts.google.com", "sub": "110248495921238986420",
+                jwt(
+                    json!({"iss": "https://accounts.google.com", "sub": "110248495921238986420",
                     "aud": "1234.apps.googleusercontent.com", "email": "ops@acme.dev",
                     "email_verified": true, "iat": s, "nbf": s + 2 * H, "exp": s + 3 * H,
-                    "nonce": "n-0S6_WzA2Mj", "auth_time": s - 600})),
+                    "nonce": "n-0S6_WzA2Mj", "auth_time": s - 600}),
+                ),
                 2 * H,
             )
         },
@@ -142,33 +158,63 @@ fn demo_specs() -> Vec<Spec> {
             kind: Some(TokenKind::SystemUser),
             expires_in: Some(Some(40 * D)),
             scopes: Some(vec!["ads_read", "business_management"]),
-            ..spec("meta", "ads-system-user", format!("EAA{}", filler(120, 4)), 20 * D)
+            ..spec(
+                "meta",
+                "ads-system-user",
+                format!("EAA{}", filler(120, 4)),
+                20 * D,
+            )
         },
         Spec {
             expires_in: Some(Some(80 * D)),
             scopes: Some(vec!["contents:read"]),
-            ..spec("github", "docs-readonly", format!("github_pat_{}", filler(82, 5)), 10 * D)
+            ..spec(
+                "github",
+                "docs-readonly",
+                format!("github_pat_{}", filler(82, 5)),
+                10 * D,
+            )
         },
         Spec {
             expires_in: Some(None),
-            ..spec("openai", "embeddings", format!("sk-proj-{}", filler(48, 6)), 60 * D)
+            ..spec(
+                "openai",
+                "embeddings",
+                format!("sk-proj-{}", filler(48, 6)),
+                60 * D,
+            )
         },
         Spec {
             expires_in: Some(None),
             tags: vec!["prod"],
             notes: "Restricted to charges; rotate with the finance team.",
-            ..spec("stripe", "payments-live", format!("sk_live_{}", filler(24, 7)), 200 * D)
+            ..spec(
+                "stripe",
+                "payments-live",
+                format!("sk_live_{}", filler(24, 7)),
+                200 * D,
+            )
         },
         Spec {
             kind: Some(TokenKind::Access),
             expires_in: Some(Some(-72 * H)),
-            ..spec("spotify", "playlist-sync", format!("BQ{}", filler(150, 8)), 4 * D)
+            ..spec(
+                "spotify",
+                "playlist-sync",
+                format!("BQ{}", filler(150, 8)),
+                4 * D,
+            )
         },
         Spec {
             expires_in: Some(None),
             revoked_ago: Some(3 * D),
             scopes: Some(vec!["chat:write"]),
-            ..spec("slack", "alerts-bot", format!("xoxb-{}", filler(50, 9)), 90 * D)
+            ..spec(
+                "slack",
+                "alerts-bot",
+                format!("xoxb-{}", filler(50, 9)),
+                90 * D,
+            )
         },
     ]
 }
@@ -228,7 +274,12 @@ fn demo_vault(dir: &std::path::Path) -> (Vault, Vec<(String, String)>) {
             row.revoked_at = Some(NOW - ago);
             db::tokens::update(&conn, &row).expect("revoke");
             vault
-                .record(&stored.id, EventKind::Revoked, "revoked at Slack", NOW - ago)
+                .record(
+                    &stored.id,
+                    EventKind::Revoked,
+                    "revoked at Slack",
+                    NOW - ago,
+                )
                 .expect("revoked");
         }
         ids.push((stored.id, spec.secret));
@@ -254,7 +305,9 @@ pub fn generate() -> BTreeMap<&'static str, String> {
     let mut inspections = BTreeMap::new();
     for input in ids.iter().map(|(_, s)| s.clone()).chain(paste_samples()) {
         let answer = match inspect::decode(&input, NOW) {
-            Ok(i) => json!({ "ok": i.inspection, "masked": Secret::new(inspect::normalize(&input).to_owned()).masked(i.prefix) }),
+            Ok(i) => {
+                json!({ "ok": i.inspection, "masked": Secret::new(inspect::normalize(&input).to_owned()).masked(i.prefix) })
+            }
             Err(e) => json!({ "error": e.info() }),
         };
         inspections.insert(input, answer);

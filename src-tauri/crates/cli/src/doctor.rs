@@ -8,8 +8,15 @@ use tokenkeeper_vault::{ReconcileReport, Vault, keyring::StoredItem};
 use crate::output;
 
 fn item_line(i: &StoredItem) -> String {
-    let when = i.created.and_then(rfc3339).unwrap_or_else(|| "date unknown".into());
-    let label = if i.label.is_empty() { &i.account } else { &i.label };
+    let when = i
+        .created
+        .and_then(rfc3339)
+        .unwrap_or_else(|| "date unknown".into());
+    let label = if i.label.is_empty() {
+        &i.account
+    } else {
+        &i.label
+    };
     format!("          {label} (stored {when})")
 }
 

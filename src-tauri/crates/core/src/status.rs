@@ -33,8 +33,10 @@ pub fn soon_threshold(issued_at: Option<i64>, expires_at: i64) -> i64 {
 /// it never expires. Clients compare this instant with their clock instead of re-deriving the
 /// threshold.
 pub fn soon_at(l: Lifetime) -> Option<i64> {
-    l.expires_at
-        .map(|exp| exp.saturating_sub(soon_threshold(l.issued_at, exp)).saturating_add(1))
+    l.expires_at.map(|exp| {
+        exp.saturating_sub(soon_threshold(l.issued_at, exp))
+            .saturating_add(1)
+    })
 }
 
 pub fn status_at(l: Lifetime, now: i64) -> Status {

@@ -79,7 +79,11 @@ pub enum Error {
          {file}; one of them was copied from another data folder. Move the one that does not \
          belong back where it came from"
     )]
-    VaultMismatch { dir: String, db: String, file: String },
+    VaultMismatch {
+        dir: String,
+        db: String,
+        file: String,
+    },
     #[error("{context}: {source}")]
     Io {
         context: String,

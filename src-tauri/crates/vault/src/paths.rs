@@ -56,8 +56,8 @@ pub fn refuse_if_shared(path: &Path, want: u32) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let meta = std::fs::metadata(path)
-            .map_err(io_error(format!("Cannot read {}", path.display())))?;
+        let meta =
+            std::fs::metadata(path).map_err(io_error(format!("Cannot read {}", path.display())))?;
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             return Err(Error::InsecureFolder {

@@ -159,7 +159,10 @@ impl Vault {
         if !rows.is_empty() && p.mine.is_empty() && p.untagged_mine.is_empty() {
             report.not_this_vault = Some(rows.len());
             *lock(&self.foreign_keyring) = report.not_this_vault;
-            tracing::warn!(expected = rows.len(), "the keyring holds none of this vault's items");
+            tracing::warn!(
+                expected = rows.len(),
+                "the keyring holds none of this vault's items"
+            );
             return Ok(report);
         }
         *lock(&self.foreign_keyring) = None;
@@ -190,8 +193,8 @@ impl Vault {
             let key = tokens::account_key(&id, generation);
             // An item written after the scan is not in it: ask for that one before calling it
             // lost (no lock is held during the call).
-            let is_present =
-                present.contains(key.as_str()) || (!was_missing && self.secrets.get(&key)?.is_some());
+            let is_present = present.contains(key.as_str())
+                || (!was_missing && self.secrets.get(&key)?.is_some());
             if is_present != was_missing {
                 continue;
             }
@@ -217,8 +220,7 @@ impl Vault {
             }
             tx.commit().map_err(self.storage())?;
         }
-        if report.orphans_removed + report.flagged_missing + report.recovered + report.adopted > 0
-        {
+        if report.orphans_removed + report.flagged_missing + report.recovered + report.adopted > 0 {
             tracing::info!(?report, "reconciled vault with keyring");
         }
         Ok(report)
@@ -240,7 +242,10 @@ impl Vault {
         let owner = from_vault.unwrap_or(self.id());
         let items = self.secrets.items()?;
         let mut report = RebuildReport::default();
-        for item in items.into_iter().filter(|i| i.vault.as_deref() == Some(owner)) {
+        for item in items
+            .into_iter()
+            .filter(|i| i.vault.as_deref() == Some(owner))
+        {
             let label = item.name.clone().unwrap_or_else(|| item.label.clone());
             match self.rebuild_one(&item, now) {
                 Ok(Some(name)) => report.rebuilt.push(name),

@@ -142,10 +142,7 @@ impl Vault {
         let Some(secret) = secret else {
             let mut conn = self.conn();
             let tx = conn.transaction().map_err(self.storage())?;
-            let row = match edit(&tx, id, &patch, None, now).map_err(self.storage())? {
-                Ok(row) => row,
-                Err(e) => return Err(e),
-            };
+            let row = edit(&tx, id, &patch, None, now).map_err(self.storage())??;
             tx.commit().map_err(self.storage())?;
             return Ok(row.into_meta(now));
         };

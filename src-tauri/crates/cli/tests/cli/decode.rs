@@ -10,7 +10,8 @@ use crate::{
 };
 
 /// The keys of `decode --json`, sorted.
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 15] = [
+    "account",
     "alg",
     "claims",
     "expires_at",
@@ -20,7 +21,9 @@ const KEYS: [&str; 12] = [
     "kind",
     "not_before",
     "provider",
+    "scopes",
     "signature",
+    "soon_at",
     "status",
     "warnings",
 ];
@@ -123,7 +126,7 @@ fn decode_prints_a_readable_summary() {
 #[test]
 fn decode_status_against_the_clock() {
     let tk = tk();
-    let now = tokenkeeper_core::clock::now_unix();
+    let now = chrono::Utc::now().timestamp();
     for (claims, want) in [
         (json!({"exp": now - 3600}), "expired"),
         (

@@ -215,8 +215,8 @@ fn an_add_killed_after_the_keyring_write_leaves_no_row_and_no_orphan() {
 }
 
 #[test]
-fn doctor_removes_orphans_and_flags_missing_secrets() {
-    if !keyring_available("doctor_removes_orphans_and_flags_missing_secrets") {
+fn doctor_keeps_unexplained_items_and_flags_missing_secrets() {
+    if !keyring_available("doctor_keeps_unexplained_items_and_flags_missing_secrets") {
         return;
     }
     let tk = Tk::fresh();
@@ -267,17 +267,23 @@ fn doctor_removes_orphans_and_flags_missing_secrets() {
         "doctor says the keyring is unusable: {report}"
     );
     assert_eq!(
-        report["orphans_removed"], 1,
-        "doctor did not remove the orphan: {report}"
+        report["orphans_removed"], 0,
+        "doctor deleted an item on suspicion: {report}"
+    );
+    assert_eq!(
+        report["untagged"], 1,
+        "doctor should report the item no token names: {report}"
     );
     assert_eq!(
         report["flagged_missing"], 1,
         "doctor did not flag the lost secret: {report}"
     );
+    let mut want = vec![format!("{kept}.g1"), orphan.to_owned()];
+    want.sort();
     assert_eq!(
         tk.keyring_items(),
-        vec![format!("{kept}.g1")],
-        "the keyring still holds junk"
+        want,
+        "doctor must leave an item it cannot explain where it is"
     );
     let rows = tk.list();
     let flagged: Vec<_> = rows
@@ -290,4 +296,54 @@ fn doctor_removes_orphans_and_flags_missing_secrets() {
         "the list should mark exactly the lost token: {rows:?}"
     );
     assert_eq!(flagged[0]["name"], "lost");
+}
+
+#[test]
+fn doctor_and_recover_in_an_empty_folder_leave_another_vault_alone() {
+    if !keyring_available("doctor_and_recover_in_an_empty_folder_leave_another_vault_alone") {
+        return;
+    }
+    let first = Tk::fresh();
+    let secret = pat();
+    let id = first.add("ci", &secret);
+    // A second data folder on the same service: the case that deleted the first's token.
+    let second = Tk::fresh_on(&first.service);
+    let out = second.run(&["doctor"]);
+    assert_success(&out, "doctor in an empty folder");
+    let text = out.stdout_text();
+    assert!(
+        text.contains("other     vault") && text.contains("1 items"),
+        "doctor should list the other vault: {text}"
+    );
+    assert_success(&second.run(&["recover"]), "recover in an empty folder");
+    assert_eq!(
+        first.keyring_items(),
+        vec![format!("{id}.g1")],
+        "the other vault's item went"
+    );
+    assert_eq!(first.run(&["get", "-n", "ci"]).stdout, secret.as_bytes());
+}
+
+#[test]
+fn recover_rebuilds_a_deleted_database() {
+    if !keyring_available("recover_rebuilds_a_deleted_database") {
+        return;
+    }
+    let tk = Tk::fresh();
+    let (a, b) = (pat(), format!("npm_{}", random_alnum(36)));
+    tk.add("ci", &a);
+    tk.add("publish", &b);
+    for f in ["tokenkeeper.db", "tokenkeeper.db-wal", "tokenkeeper.db-shm"] {
+        let _ = std::fs::remove_file(tk.db_dir().join(f));
+    }
+    assert!(tk.list().is_empty());
+    let out = tk.run(&["recover"]);
+    assert_success(&out, "recover");
+    let text = out.stdout_text();
+    assert!(
+        text.contains("recovered github/ci") && text.contains("recovered npm/publish"),
+        "{text}"
+    );
+    assert_eq!(tk.run(&["get", "-n", "github/ci"]).stdout, a.as_bytes());
+    assert_eq!(tk.run(&["get", "-n", "npm/publish"]).stdout, b.as_bytes());
 }

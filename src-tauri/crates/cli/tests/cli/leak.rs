@@ -49,7 +49,7 @@ fn the_secret_appears_only_in_get_output() {
     let sentinel = format!("ghp_{random}");
     // Held open so SQLite keeps its -wal and -shm files between commands, where a leak would sit.
     let db = tk.db_dir().join("tokenkeeper.db");
-    let _keep_wal = tokenkeeper_core::db::open(&db).expect("open the database");
+    let _keep_wal = tokenkeeper_vault::db::open(&db).expect("open the database");
     let jwks = tk.db_dir().join("test-jwks.json");
     std::fs::write(&jwks, r#"{"kty":"oct","k":"c2VjcmV0"}"#).expect("write jwks");
 

@@ -33,9 +33,14 @@ pub struct Tk {
 
 impl Tk {
     pub fn fresh() -> Tk {
+        Tk::fresh_on(&support::unique_service())
+    }
+
+    /// A data folder of its own on an existing keyring service (a second vault beside one).
+    pub fn fresh_on(service: &str) -> Tk {
         Tk {
             home: crate::support::private_tempdir(),
-            service: support::unique_service(),
+            service: service.to_owned(),
             env: Vec::new(),
         }
     }

@@ -100,9 +100,8 @@ const COLUMNS: &str = "id, provider, name, kind, format, scopes, account, create
 fn from_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
     let id: String = r.get(0)?;
     let text = |i: usize| -> rusqlite::Result<String> { r.get(i) };
-    let word = |i: usize, column: &'static str| -> rusqlite::Result<_> {
-        Ok((text(i)?, (i, column)))
-    };
+    let word =
+        |i: usize, column: &'static str| -> rusqlite::Result<_> { Ok((text(i)?, (i, column))) };
     let list = |i: usize, column: &'static str| -> rusqlite::Result<Vec<String>> {
         let value = text(i)?;
         serde_json::from_str(&value).map_err(|_| {

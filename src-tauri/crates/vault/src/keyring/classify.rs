@@ -39,8 +39,14 @@ const BY_NAME: &[(&str, Kind)] = &[
     ("org.freedesktop.DBus.Error.NoReply", Kind::NoService),
     ("org.freedesktop.Secret.Error.IsLocked", Kind::Locked),
     ("org.freedesktop.Secret.Error.NoSession", Kind::NoService),
-    ("org.freedesktop.Secret.Error.NoSuchObject", Kind::NoCollection),
-    ("org.freedesktop.DBus.Error.UnknownObject", Kind::NoCollection),
+    (
+        "org.freedesktop.Secret.Error.NoSuchObject",
+        Kind::NoCollection,
+    ),
+    (
+        "org.freedesktop.DBus.Error.UnknownObject",
+        Kind::NoCollection,
+    ),
 ];
 
 /// Messages providers send under a generic error name (`org.freedesktop.DBus.Error.Failed`),
@@ -51,7 +57,10 @@ const BY_MESSAGE: &[(&str, Kind)] = &[
     ("collection is locked", Kind::Locked),
     // macOS Keychain: errSecInteractionNotAllowed while the keychain is locked.
     ("user interaction is not allowed", Kind::Locked),
-    ("the specified keychain could not be found", Kind::NoCollection),
+    (
+        "the specified keychain could not be found",
+        Kind::NoCollection,
+    ),
 ];
 
 pub(crate) fn by_name(name: &str) -> Option<Kind> {
@@ -125,7 +134,8 @@ pub(crate) fn secret_service_kind(e: &secret_service::Error) -> Kind {
 fn zbus_kind(e: &zbus::Error) -> Kind {
     match e {
         zbus::Error::Address(_) => Kind::NoBus,
-        zbus::Error::InputOutput(io) => match io.kind() {
+        // No socket at the bus address, or nobody listening on it.
+        zbus::Error::InputOutput(io) | zbus::Error::Connection(io, _) => match io.kind() {
             std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused => Kind::NoBus,
             _ => Kind::NoService,
         },
@@ -188,15 +198,9 @@ mod tests {
     #[test]
     fn each_message_row_matches_what_the_store_says() {
         let said = [
-            (
-                "Cannot create an item in a locked collection",
-                Kind::Locked,
-            ),
+            ("Cannot create an item in a locked collection", Kind::Locked),
             ("The collection is locked.", Kind::Locked),
-            (
-                "User interaction is not allowed. (-25308)",
-                Kind::Locked,
-            ),
+            ("User interaction is not allowed. (-25308)", Kind::Locked),
             (
                 "The specified keychain could not be found. (-25294)",
                 Kind::NoCollection,
@@ -239,9 +243,9 @@ mod tests {
             Kind::NoService
         );
         assert_eq!(
-            kind(&fail(S::Zbus(zbus::Error::InputOutput(std::sync::Arc::new(
-                std::io::Error::from(std::io::ErrorKind::ConnectionRefused)
-            ))))),
+            kind(&fail(S::Zbus(zbus::Error::InputOutput(
+                std::sync::Arc::new(std::io::Error::from(std::io::ErrorKind::ConnectionRefused))
+            )))),
             Kind::NoBus
         );
         assert_eq!(kind(&fail(S::Crypto("bad"))), Kind::Failure);

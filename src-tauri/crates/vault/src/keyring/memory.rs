@@ -14,16 +14,19 @@ use tokenkeeper_core::Secret;
 use super::{ItemTag, SecretStore, StoredItem};
 use crate::error::{Error, Result};
 
+/// Account → (who it belongs to, when tagged; the secret).
+type Entries = BTreeMap<String, (Option<ItemTag>, Secret)>;
+
 #[derive(Default)]
 pub struct MemoryStore {
-    entries: Mutex<BTreeMap<String, (Option<ItemTag>, Secret)>>,
+    entries: Mutex<Entries>,
     calls: AtomicU64,
     /// When set, every call fails with this error (to test error paths).
     pub fail_with: Mutex<Option<fn() -> Error>>,
 }
 
 impl MemoryStore {
-    fn enter(&self) -> Result<std::sync::MutexGuard<'_, BTreeMap<String, (Option<ItemTag>, Secret)>>> {
+    fn enter(&self) -> Result<std::sync::MutexGuard<'_, Entries>> {
         self.calls.fetch_add(1, Ordering::Relaxed);
         if let Some(f) = *self.fail_with.lock().unwrap_or_else(|p| p.into_inner()) {
             return Err(f());

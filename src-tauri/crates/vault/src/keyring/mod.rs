@@ -6,10 +6,10 @@
 //! Service attributes, so a vault only ever touches its own items.
 
 mod classify;
-mod os;
-mod worker;
 #[cfg(any(test, feature = "test-support"))]
 mod memory;
+mod os;
+mod worker;
 
 #[cfg(any(test, feature = "test-support"))]
 pub use memory::MemoryStore;

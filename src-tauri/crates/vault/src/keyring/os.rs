@@ -14,8 +14,7 @@ use keyring_core::{CredentialStore, Entry};
 use tokenkeeper_core::Secret;
 
 use super::{
-    ATTR_NAME, ATTR_TOKEN, ATTR_VAULT, ItemTag, SecretStore, StoredItem, classify,
-    worker::Worker,
+    ATTR_NAME, ATTR_TOKEN, ATTR_VAULT, ItemTag, SecretStore, StoredItem, classify, worker::Worker,
 };
 use crate::error::{Error, Result};
 
@@ -54,7 +53,9 @@ impl Connection {
     ) -> Result<keyring_core::Result<T>> {
         let store = self.store()?;
         let mods: Option<HashMap<&str, &str>> = label.map(|l| HashMap::from([("label", l)]));
-        let result = store.build(service, account, mods.as_ref()).and_then(|e| f(&e));
+        let result = store
+            .build(service, account, mods.as_ref())
+            .and_then(|e| f(&e));
         if let Err(e) = &result
             && classify::kind(e).reconnect()
         {

@@ -21,7 +21,12 @@ fn the_data_folder_and_database_are_private() {
     let vault = Vault::open_metadata(&dir, Arc::new(MemoryStore::default())).expect("open");
     vault.add(&secret(PAT), named("ci"), NOW).expect("add");
     assert_eq!(mode(&dir), 0o700, "the data folder");
-    for f in ["tokenkeeper.db", "tokenkeeper.db-wal", "tokenkeeper.db-shm", "vault-id"] {
+    for f in [
+        "tokenkeeper.db",
+        "tokenkeeper.db-wal",
+        "tokenkeeper.db-shm",
+        "vault-id",
+    ] {
         let path = dir.join(f);
         assert!(path.exists(), "{f} was not created");
         assert_eq!(mode(&path), 0o600, "{f} can be read by others");
@@ -66,8 +71,8 @@ fn the_vault_id_survives_a_lost_database_and_a_lost_id_file() {
     let fresh = Vault::open_metadata(dir.path(), Arc::new(MemoryStore::default())).expect("open");
     assert_eq!(fresh.id(), id, "the file restores the database's copy");
     let other = crate::support::private_tempdir();
-    let elsewhere = Vault::open_metadata(other.path(), Arc::new(MemoryStore::default()))
-        .expect("open");
+    let elsewhere =
+        Vault::open_metadata(other.path(), Arc::new(MemoryStore::default())).expect("open");
     assert_ne!(elsewhere.id(), id, "two data folders share a vault id");
 }
 
@@ -80,16 +85,18 @@ fn a_corrupt_row_is_an_error_naming_it() {
     conn.execute("UPDATE tokens SET kind = 'wizard' WHERE id = ?1", [&id])
         .expect("corrupt the row");
     match vault.list(NOW) {
-        Err(Error::Corrupt { row, column, value, .. }) => {
-            assert_eq!((row.as_str(), column, value.as_str()), (id.as_str(), "kind", "wizard"))
+        Err(Error::Corrupt {
+            row, column, value, ..
+        }) => {
+            assert_eq!(
+                (row.as_str(), column, value.as_str()),
+                (id.as_str(), "kind", "wizard")
+            )
         }
         other => panic!("an unknown kind must not become `other`: {other:?}"),
     }
-    conn.execute(
-        "UPDATE tokens SET kind = 'personal' WHERE id = ?1",
-        [&id],
-    )
-    .expect("repair");
+    conn.execute("UPDATE tokens SET kind = 'personal' WHERE id = ?1", [&id])
+        .expect("repair");
     conn.execute(
         "INSERT INTO events (token_id, at, kind) VALUES (?1, 1, 'teleported')",
         [&id],

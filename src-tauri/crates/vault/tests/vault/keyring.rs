@@ -7,8 +7,9 @@ use std::sync::{Arc, atomic::Ordering};
 use tokenkeeper_vault::{Error, Vault, keyring::SecretStore};
 
 use crate::{
-    NOW, TestService, keyring_available, random_alnum,
+    NOW, TestService, keyring_available,
     protocol::{BreakAfterWrite, PAT, PAT2, named, note_from_dead_process, secret, tag},
+    random_alnum,
 };
 
 #[test]
@@ -97,7 +98,11 @@ fn real_keyring_orphan_from_a_crash_is_removed_on_open() {
     let orphan = format!("{id}.g2");
     note_from_dead_process(dir.path(), &orphan, &id);
     svc.keyring()
-        .set(&orphan, &tag(&vault_for(dir.path()), &id, "github/ci"), &secret(PAT2))
+        .set(
+            &orphan,
+            &tag(&vault_for(dir.path()), &id, "github/ci"),
+            &secret(PAT2),
+        )
         .expect("set");
     assert_eq!(svc.items().len(), 2);
 
@@ -112,8 +117,11 @@ fn real_keyring_orphan_from_a_crash_is_removed_on_open() {
 }
 
 fn vault_for(dir: &std::path::Path) -> Vault {
-    Vault::open_metadata(dir, Arc::new(tokenkeeper_vault::keyring::MemoryStore::default()))
-        .expect("open")
+    Vault::open_metadata(
+        dir,
+        Arc::new(tokenkeeper_vault::keyring::MemoryStore::default()),
+    )
+    .expect("open")
 }
 
 #[test]
@@ -126,13 +134,20 @@ fn real_keyring_full_reconcile_keeps_what_no_note_names() {
     let (vault, _) = Vault::open(dir.path(), Arc::new(svc.keyring()), NOW).expect("open");
     let id = vault.add(&secret(PAT), named("ci"), NOW).expect("add").id;
     svc.keyring()
-        .set(&format!("{id}.g5"), &tag(&vault, &id, "github/ci"), &secret(PAT2))
+        .set(
+            &format!("{id}.g5"),
+            &tag(&vault, &id, "github/ci"),
+            &secret(PAT2),
+        )
         .expect("set");
     let report = vault.reconcile(NOW).expect("reconcile");
     assert_eq!(report.orphans_removed, 0, "deleted on suspicion");
     assert_eq!(report.unexplained.len(), 1, "{report:?}");
     assert_eq!(report.unexplained[0].label, "Tokenkeeper: github/ci");
-    assert!(report.unexplained[0].created.is_some(), "doctor shows its date");
+    assert!(
+        report.unexplained[0].created.is_some(),
+        "doctor shows its date"
+    );
     assert_eq!(svc.items(), vec![format!("{id}.g1"), format!("{id}.g5")]);
 
     // Removed outside Tokenkeeper: flagged, and named in the error.
@@ -151,11 +166,20 @@ fn real_keyring_two_data_folders_on_one_service_never_touch_each_other() {
         return;
     }
     let svc = TestService::unique();
-    let (home_a, home_b) = (crate::support::private_tempdir(), crate::support::private_tempdir());
+    let (home_a, home_b) = (
+        crate::support::private_tempdir(),
+        crate::support::private_tempdir(),
+    );
     let (a, _) = Vault::open(home_a.path(), Arc::new(svc.keyring()), NOW).expect("open a");
     let (b, _) = Vault::open(home_b.path(), Arc::new(svc.keyring()), NOW).expect("open b");
-    let a_id = a.add(&secret(PAT), named("a-token"), NOW).expect("add a").id;
-    let b_id = b.add(&secret(PAT2), named("b-token"), NOW).expect("add b").id;
+    let a_id = a
+        .add(&secret(PAT), named("a-token"), NOW)
+        .expect("add a")
+        .id;
+    let b_id = b
+        .add(&secret(PAT2), named("b-token"), NOW)
+        .expect("add b")
+        .id;
     let everything = vec![format!("{a_id}.g1"), format!("{b_id}.g1")];
     let mut sorted = everything.clone();
     sorted.sort();
@@ -167,7 +191,13 @@ fn real_keyring_two_data_folders_on_one_service_never_touch_each_other() {
         assert_eq!(report.orphans_removed, 0);
         assert!(report.unexplained.is_empty(), "{report:?}");
         assert_eq!(report.other_vaults.get(other.id()), Some(&1), "{report:?}");
-        assert!(vault.rebuild(None, NOW).expect("recover").rebuilt.is_empty());
+        assert!(
+            vault
+                .rebuild(None, NOW)
+                .expect("recover")
+                .rebuilt
+                .is_empty()
+        );
         assert_eq!(svc.items(), sorted, "a vault touched the other's item");
     }
     // An empty data folder on the same service (the case that lost data before).
@@ -176,7 +206,11 @@ fn real_keyring_two_data_folders_on_one_service_never_touch_each_other() {
     let report = c.reconcile(NOW).expect("reconcile");
     assert_eq!(report.other_vaults.len(), 2, "{report:?}");
     assert!(c.rebuild(None, NOW).expect("recover").rebuilt.is_empty());
-    assert_eq!(svc.items(), sorted, "an empty vault deleted another vault's item");
+    assert_eq!(
+        svc.items(),
+        sorted,
+        "an empty vault deleted another vault's item"
+    );
     assert_eq!(a.secret(&a_id, NOW).expect("a").expose(), PAT);
     assert_eq!(b.secret(&b_id, NOW).expect("b").expose(), PAT2);
 
@@ -193,7 +227,11 @@ fn real_keyring_two_data_folders_on_one_service_never_touch_each_other() {
         PAT2
     );
     let after = a.reconcile(NOW).expect("reconcile");
-    assert_eq!(after.other_vaults.get(c.id()), Some(&1), "the item now carries C's id");
+    assert_eq!(
+        after.other_vaults.get(c.id()),
+        Some(&1),
+        "the item now carries C's id"
+    );
 }
 
 #[test]

@@ -164,7 +164,10 @@ fn a_malformed_token_writes_nothing() {
     let err = vault
         .add(&secret("eyJhbGciOi.broken"), named("bad"), NOW)
         .expect_err("refused");
-    assert!(matches!(err, Error::Core(tokenkeeper_core::Error::TokenMalformed(_))), "{err:?}");
+    assert!(
+        matches!(err, Error::Core(tokenkeeper_core::Error::TokenMalformed(_))),
+        "{err:?}"
+    );
     assert_eq!(
         store.calls(),
         0,
@@ -188,10 +191,7 @@ fn a_duplicate_name_leaves_no_secret_behind() {
         calls_before,
         "a name already taken still cost keyring calls before it was refused"
     );
-    assert_eq!(
-        store.accounts(),
-        vec![format!("{}.g1", first.id)]
-    );
+    assert_eq!(store.accounts(), vec![format!("{}.g1", first.id)]);
     assert_eq!(vault.secret(&first.id, NOW).expect("get").expose(), PAT);
 }
 
@@ -204,11 +204,7 @@ fn replacing_a_secret_moves_to_a_new_generation() {
         .replace_secret(&id, &secret(PAT2), NOW + 5)
         .expect("replace");
     assert_eq!(vault.secret(&id, NOW).expect("get").expose(), PAT2);
-    assert_eq!(
-        store.accounts(),
-        vec![format!("{id}.g2")],
-        "old one kept"
-    );
+    assert_eq!(store.accounts(), vec![format!("{id}.g2")], "old one kept");
     let kinds: Vec<EventKind> = vault
         .events(&id, 10)
         .expect("events")
@@ -246,10 +242,7 @@ fn a_failure_between_keyring_write_and_commit_keeps_the_previous_secret() {
         PAT,
         "the old secret stopped working"
     );
-    assert_eq!(
-        store.inner.accounts(),
-        vec![format!("{id}.g1")]
-    );
+    assert_eq!(store.inner.accounts(), vec![format!("{id}.g1")]);
 }
 
 #[test]
@@ -262,10 +255,7 @@ fn a_crashed_writer_s_entry_is_removed_on_the_next_open() {
     store.set_untagged(&format!("{id}.g2"), &secret(PAT2));
     let (vault, problem) = Vault::open(dir.path(), store.clone(), NOW).expect("reopen");
     assert!(problem.is_none(), "{problem:?}");
-    assert_eq!(
-        store.accounts(),
-        vec![format!("{id}.g1")]
-    );
+    assert_eq!(store.accounts(), vec![format!("{id}.g1")]);
     assert_eq!(
         vault.secret(&id, NOW).expect("get").expose(),
         PAT,
@@ -303,7 +293,11 @@ fn reconcile_keeps_what_it_cannot_explain_and_flags_missing_secrets() {
     let id = vault.add(&secret(PAT), named("ci"), NOW).expect("add").id;
     // A generation no row or note names, an item of another vault, and one without a tag.
     store
-        .set(&format!("{id}.g2"), &tag(&vault, &id, "github/ci"), &secret(PAT2))
+        .set(
+            &format!("{id}.g2"),
+            &tag(&vault, &id, "github/ci"),
+            &secret(PAT2),
+        )
         .expect("set");
     let foreign = ItemTag {
         vault: "11111111-1111-4111-8111-111111111111".into(),
@@ -311,12 +305,20 @@ fn reconcile_keeps_what_it_cannot_explain_and_flags_missing_secrets() {
         name: "github/theirs".into(),
     };
     store
-        .set("00000000-0000-4000-8000-000000000000.g1", &foreign, &secret(PAT2))
+        .set(
+            "00000000-0000-4000-8000-000000000000.g1",
+            &foreign,
+            &secret(PAT2),
+        )
         .expect("set");
     store.set_untagged("22222222-2222-4222-8222-222222222222.g1", &secret(PAT2));
     let before = store.accounts();
     let report = vault.reconcile(NOW).expect("reconcile");
-    assert_eq!(store.accounts(), before, "reconcile deleted an item on suspicion");
+    assert_eq!(
+        store.accounts(),
+        before,
+        "reconcile deleted an item on suspicion"
+    );
     assert_eq!(report.orphans_removed, 0);
     assert_eq!(
         report
@@ -349,7 +351,11 @@ fn reconcile_keeps_what_it_cannot_explain_and_flags_missing_secrets() {
         other => panic!("a missing secret should be named: {other:?}"),
     }
     store
-        .set(&format!("{id}.g1"), &tag(&vault, &id, "github/ci"), &secret(PAT))
+        .set(
+            &format!("{id}.g1"),
+            &tag(&vault, &id, "github/ci"),
+            &secret(PAT),
+        )
         .expect("put back");
     assert_eq!(vault.reconcile(NOW).expect("reconcile").recovered, 1);
     assert!(!vault.meta(&id, NOW).expect("meta").secret_missing);
@@ -373,18 +379,33 @@ fn a_keyring_without_this_vault_s_items_is_said_once_and_flags_nothing() {
         matches!(err, Error::KeyringNotThisVault { expected: 2, .. }),
         "{err:?}"
     );
-    assert!(err.to_string().contains("none of this vault's 2 secrets"), "{err}");
+    assert!(
+        err.to_string().contains("none of this vault's 2 secrets"),
+        "{err}"
+    );
     let health = vault.health();
     assert!(!health.ok, "the banner must say so");
     for t in vault.list(NOW).expect("list") {
         assert!(!t.secret_missing, "{} was flagged", t.name);
-        let kinds: Vec<EventKind> = vault.events(&t.id, 10).expect("events").iter().map(|e| e.kind).collect();
-        assert!(!kinds.contains(&EventKind::SecretMissing), "{}: {kinds:?}", t.name);
+        let kinds: Vec<EventKind> = vault
+            .events(&t.id, 10)
+            .expect("events")
+            .iter()
+            .map(|e| e.kind)
+            .collect();
+        assert!(
+            !kinds.contains(&EventKind::SecretMissing),
+            "{}: {kinds:?}",
+            t.name
+        );
     }
     // The right keyring is back: everything reads again and the state clears itself.
     drop(vault);
     let vault = Vault::open_metadata(dir.path(), store.clone()).expect("open");
-    assert_eq!(vault.reconcile(NOW).expect("reconcile").not_this_vault, None);
+    assert_eq!(
+        vault.reconcile(NOW).expect("reconcile").not_this_vault,
+        None
+    );
     assert_eq!(vault.secret(&a, NOW).expect("get").expose(), PAT);
     assert!(vault.health().ok);
 }
@@ -400,7 +421,14 @@ fn recover_rebuilds_a_deleted_database_from_the_keyring() {
     );
     vault.add(&secret(PAT), named("ci"), NOW).expect("add");
     vault
-        .add(&secret(&jwt_token), NewTokenMeta { provider: Some("auth0".into()), ..named("api") }, NOW)
+        .add(
+            &secret(&jwt_token),
+            NewTokenMeta {
+                provider: Some("auth0".into()),
+                ..named("api")
+            },
+            NOW,
+        )
         .expect("add");
     let vault_id = vault.id().to_owned();
     drop(vault);
@@ -414,9 +442,19 @@ fn recover_rebuilds_a_deleted_database_from_the_keyring() {
     let mut rebuilt = report.rebuilt.clone();
     rebuilt.sort();
     assert_eq!(rebuilt, ["auth0/api", "github/ci"], "{report:?}");
-    assert_eq!(vault.secret(&vault.resolve("github/ci").expect("row").id, NOW).expect("get").expose(), PAT);
+    assert_eq!(
+        vault
+            .secret(&vault.resolve("github/ci").expect("row").id, NOW)
+            .expect("get")
+            .expose(),
+        PAT
+    );
     let api = vault.resolve("auth0/api").expect("row").into_meta(NOW);
-    assert_eq!(api.scopes, ["read", "write"], "re-inspected from the secret");
+    assert_eq!(
+        api.scopes,
+        ["read", "write"],
+        "re-inspected from the secret"
+    );
     assert_eq!(api.account.as_deref(), Some("svc"));
     assert!(api.expires_at.is_some());
     assert!(
