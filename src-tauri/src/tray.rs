@@ -66,11 +66,12 @@ pub fn show_main(app: &AppHandle) {
 
 /// Updates the tray's "expire soon" line and tooltip.
 pub fn set_soon(app: &AppHandle, soon: usize, expired: usize) {
+    let expire = |s: usize| format!("{s} expire{} soon", if s == 1 { "s" } else { "" });
     let text = match (soon, expired) {
         (0, 0) => "Nothing expires soon".to_owned(),
-        (s, 0) => format!("{s} expire{} soon", if s == 1 { "s" } else { "" }),
+        (s, 0) => expire(s),
         (0, e) => format!("{e} expired"),
-        (s, e) => format!("{s} expire soon, {e} expired"),
+        (s, e) => format!("{}, {e} expired", expire(s)),
     };
     if let Some(item) = app.try_state::<SoonItem>() {
         let _ = item.0.set_text(&text);

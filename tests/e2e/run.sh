@@ -63,7 +63,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 BASE_PORT="${TK_E2E_PORT:-4444}"
-mkdir -p "$WORK/home" "$WORK/home-nokeyring"
+mkdir -p -m 700 "$WORK/home" "$WORK/home-nokeyring"
 
 wait_port() {
   local port=$1 pid=$2
@@ -98,6 +98,13 @@ started+=("$!")
 for _ in $(seq 50); do [ -S "$WORK/no-secret-service.bus" ] && break; sleep 0.1; done
 [ -S "$WORK/no-secret-service.bus" ] || { echo "error: the private D-Bus bus did not start" >&2; exit 1; }
 
+# Another vault's item on the same service (a second data folder): every app start below runs
+# the full reconcile, which must leave it alone.
+FOREIGN="99999999-9999-4999-8999-999999999999.g1"
+printf 'ghp_foreignvaultsecret000000000000000000' | secret-tool store --label "Tokenkeeper: github/other" \
+  service "$RUN_ID" username "$FOREIGN" tokenkeeper.vault 11111111-1111-4111-8111-111111111111 \
+  tokenkeeper.token 99999999-9999-4999-8999-999999999999 tokenkeeper.name github/other
+
 start_driver main "$BASE_PORT" "$WORK/home" "$RUN_ID"
 start_driver dark $((BASE_PORT + 2)) "$WORK/home" "$RUN_ID" GTK_THEME=Adwaita:dark
 start_driver nokeyring $((BASE_PORT + 4)) "$WORK/home-nokeyring" "$RUN_ID-nokeyring" \
@@ -110,4 +117,8 @@ timeout --kill-after=10 "${TK_E2E_TIMEOUT:-600}" node tests/e2e/main.mjs "$@"
 status=$?
 set -e
 [ "$status" -eq 124 ] && echo "error: the end-to-end run took longer than ${TK_E2E_TIMEOUT:-600} s and was stopped" >&2
+if ! secret-tool search --all service "$RUN_ID" username "$FOREIGN" 2>&1 | grep -q "$FOREIGN"; then
+  echo "error: an app start deleted another vault's keyring item ($FOREIGN)" >&2
+  status=1
+fi
 exit "$status"

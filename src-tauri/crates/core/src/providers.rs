@@ -125,6 +125,7 @@ mod tests {
         let all = catalog();
         assert!(all.len() >= 12, "catalog lost providers: {}", all.len());
         let mut ids: Vec<_> = all.iter().map(|p| p.id.clone()).collect();
+        ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), all.len(), "duplicate provider ids");
         assert_eq!(all.last().map(|p| p.id.as_str()), Some("other"));
