@@ -7,7 +7,6 @@ fn main() {
             "inspect_token",
             "add_token",
             "update_token",
-            "replace_secret",
             "delete_token",
             "token_detail",
             "reveal_token",

@@ -1,26 +1,32 @@
 // The window against the fake host: what a person sees and does, end to end in jsdom.
 
-import { afterEach, describe, expect, it } from 'vitest';
+// It runs at the demo fixture's own instant (Date only; timers stay real), against the demo
+// vault and paste samples exactly as core answered them.
+
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
-import { demoTokens } from './lib/host/demo';
+import { demoSeed } from './lib/host/demo';
 import { createFakeHost, type FakeHost } from './lib/host/fake';
 import { $, $$, choose, click, key, render, type, until } from './test/dom';
+import { answerFor, atFixtureTime, demoToken, SAMPLE } from './test/fixtures';
 
 let view: ReturnType<typeof render> | undefined;
 let host: FakeHost;
 
 function start(opts: { tokens?: number; bulk?: number; before?: (h: FakeHost) => void } = {}) {
-  const now = Date.now();
-  host = createFakeHost({ seed: opts.tokens === 0 ? [] : demoTokens(now, opts.bulk ?? 0) });
+  host = createFakeHost({ seed: opts.tokens === 0 ? [] : demoSeed({ extra: opts.bulk ?? 0 }) });
   opts.before?.(host);
   view = render(App, { host });
   return view;
 }
 
+beforeEach(() => atFixtureTime());
+
 afterEach(() => {
   view?.destroy();
   view = undefined;
   host?.dispose();
+  vi.useRealTimers();
 });
 
 const rows = () => $$('[data-testid=token-row]');
@@ -52,11 +58,10 @@ describe('the token list', () => {
   });
 
   it('moves the sidebar summary to Expired the moment a token expires', async () => {
-    const now = Date.now();
-    const [token] = demoTokens(now);
-    if (!token) throw new Error('the demo has no tokens');
-    token.meta = { ...token.meta, issued_at: new Date(now - 3_600_000).toISOString(), not_before: null,
-      expires_at: new Date(now + 1_500).toISOString(), revoked_at: null };
+    // An Auth0 token core says is expiring soon, 1.5 s before the expiry core gave it.
+    const token = demoSeed().find((t) => t.meta.name === 'api-staging');
+    if (!token) throw new Error('the demo has no api-staging');
+    atFixtureTime(Date.parse(token.meta.expires_at ?? '') - 1_500);
     host = createFakeHost({ seed: [token] });
     view = render(App, { host });
     const all = await until(() => $('[data-testid=provider-all]'));
@@ -151,7 +156,7 @@ describe('adding a token', () => {
     await until(() => $('[data-testid=empty-state]'));
     key('n');
     const secret = await until(() => $('[data-testid=add-secret]'));
-    type(secret, `ghp_${'x'.repeat(36)}`);
+    type(secret, SAMPLE.githubPat);
     const detected = await until(() => $('[data-testid=add-detected]'));
     expect(detected.textContent).toContain('opaque');
     expect(detected.textContent).toContain('GitHub');
@@ -162,18 +167,49 @@ describe('adding a token', () => {
     await until(() => expect(names()).toEqual(['github-pat']));
 
     click($('[data-testid=add-button]'));
-    type(await until(() => $('[data-testid=add-secret]')), `ghp_${'y'.repeat(36)}`);
+    type(await until(() => $('[data-testid=add-secret]')), SAMPLE.bearerGithubPat);
     await until(() => $('[data-testid=add-detected]'));
     click($('[data-testid=add-save]'));
     const error = await until(() => $('[data-testid=add-error]'));
     expect(error.dataset.code).toBe('duplicate_name');
   });
 
+  it('prefills scopes, account and name from what core read in a JWT', async () => {
+    const answer = answerFor(SAMPLE.auth0Jwt);
+    if (!('ok' in answer)) throw new Error('the Auth0 sample should inspect');
+    start({ tokens: 0 });
+    await until(() => $('[data-testid=empty-state]'));
+    key('n');
+    type(await until(() => $('[data-testid=add-secret]')), SAMPLE.auth0Jwt);
+    const detected = await until(() => $('[data-testid=add-detected]'));
+    expect(detected.dataset.format).toBe('jwt');
+    expect(detected.textContent).toContain('Auth0');
+    expect(detected.textContent).toContain('expires in 23:00:00');
+    expect(($('[data-testid=add-scopes]') as HTMLInputElement).value).toBe(answer.ok.scopes.join(' '));
+    expect(($('[data-testid=add-scopes]') as HTMLInputElement).value).toBe('read:a write:b');
+    expect(($('[data-testid=add-account]') as HTMLInputElement).value).toBe('user@acme.dev');
+    expect(($('[data-testid=add-name]') as HTMLInputElement).value).toBe('auth0-user');
+    click($('[data-testid=add-save]'));
+    await until(() => expect(names()).toEqual(['auth0-user']));
+    expect(rows()[0]?.dataset.status).toBe('valid');
+  });
+
+  it('says why core refused a paste', async () => {
+    start({ tokens: 0 });
+    await until(() => $('[data-testid=empty-state]'));
+    key('n');
+    type(await until(() => $('[data-testid=add-secret]')), SAMPLE.malformed);
+    const answer = answerFor(SAMPLE.malformed);
+    if (!('error' in answer)) throw new Error('the malformed sample should fail');
+    const err = await until(() => $('[data-testid=add-inspect-error]'));
+    expect(err.textContent).toBe(answer.error.message);
+  });
+
   it('uses an expiry the user typed', async () => {
     start({ tokens: 0 });
     await until(() => $('[data-testid=empty-state]'));
     click($('[data-testid=add-button]'));
-    type(await until(() => $('[data-testid=add-secret]')), 'some-opaque-thing');
+    type(await until(() => $('[data-testid=add-secret]')), SAMPLE.opaque);
     await until(() => $('[data-testid=add-detected]'));
     choose($('[data-testid=add-provider]'), 'stripe');
     type($('[data-testid=add-name]'), 'billing');
@@ -186,7 +222,50 @@ describe('adding a token', () => {
     click($('[data-testid=add-save]'));
     await until(() => expect(names()).toEqual(['billing']));
     expect($('[data-testid=row-countdown]').textContent).toMatch(/^in 2d [01]h$/);
-    expect(rows()[0]?.dataset.status).toBe('expiring_soon');
+    // When a typed expiry starts "expiring soon" only core can say (the app would show that
+    // here); the fake host cannot, so it sends no soon_at and the row reads valid until expiry.
+    expect(rows()[0]?.dataset.status).toBe('valid');
+    const [added] = await host.listTokens();
+    expect(added).toMatchObject({ expiry_source: 'user', soon_at: null });
+  });
+});
+
+describe('editing a token', () => {
+  it('saves the edit and a new secret in one call', async () => {
+    start();
+    await until(() => expect(rows()).toHaveLength(12));
+    const update = vi.spyOn(host, 'updateToken');
+    type($('[data-testid=filter]'), 'publish');
+    key('ArrowDown');
+    await until(() => $('[data-testid=detail]'));
+    key('e');
+    const name = await until(() => $('[data-testid=edit-name]'));
+    type(name, 'publish-2');
+    type($('[data-testid=edit-secret]'), SAMPLE.githubPat);
+    click($('[data-testid=edit-save]'));
+    await until(() => expect(document.querySelector('[data-testid=edit-dialog]')).toBeNull());
+    const { id } = demoToken('publish').detail.meta;
+    expect(update.mock.calls).toEqual([[id, expect.objectContaining({ name: 'publish-2' }), SAMPLE.githubPat]]);
+    key('Escape', $('[data-testid=filter]'));
+    await until(() => expect(names()).toContain('publish-2'));
+    expect(await host.revealToken(id)).toBe(SAMPLE.githubPat);
+  });
+
+  it('saves nothing when the new secret is refused', async () => {
+    start();
+    await until(() => expect(rows()).toHaveLength(12));
+    type($('[data-testid=filter]'), 'publish');
+    key('ArrowDown');
+    await until(() => $('[data-testid=detail]'));
+    key('e');
+    type(await until(() => $('[data-testid=edit-name]')), 'publish-2');
+    type($('[data-testid=edit-secret]'), SAMPLE.malformed);
+    click($('[data-testid=edit-save]'));
+    const error = await until(() => $('[data-testid=edit-error]'));
+    expect(error.dataset.code).toBe('token_malformed');
+    const { id, name } = demoToken('publish').detail.meta;
+    expect((await host.listTokens()).find((t) => t.id === id)?.name).toBe(name);
+    expect(await host.revealToken(id)).toBe(demoToken('publish').secret);
   });
 });
 
@@ -217,6 +296,25 @@ describe('keyring failure during a call', () => {
     key('c');
     const banner = await until(() => $('[data-testid=keyring-banner]'));
     expect(banner.textContent).toContain('No secret service is running.');
+  });
+});
+
+describe('keyring-changed', () => {
+  it('asks for the keyring\'s health again when the app says it changed', async () => {
+    start();
+    await until(() => expect(rows()).toHaveLength(12));
+    expect(document.querySelector('[data-testid=keyring-banner]')).toBeNull();
+    host.setKeyringError({
+      code: 'keyring_not_this_vault',
+      message: 'The keyring answers but holds none of this vault\'s 12 secrets.',
+    });
+    host.announceKeyringChanged();
+    const banner = await until(() => $('[data-testid=keyring-banner]'));
+    expect(banner.dataset.code).toBe('keyring_not_this_vault');
+    expect(banner.textContent).toContain('holds none of this vault');
+    host.setKeyringError(null);
+    host.announceKeyringChanged();
+    await until(() => expect(document.querySelector('[data-testid=keyring-banner]')).toBeNull());
   });
 });
 

@@ -23,4 +23,16 @@ claims: Record<string, unknown> | null,
 /**
  * RFC 3339 UTC.
  */
-expires_at: string | null, issued_at: string | null, not_before: string | null, status: Status, signature: SignatureState, warnings: Array<string>, };
+expires_at: string | null, issued_at: string | null, not_before: string | null, 
+/**
+ * RFC 3339 UTC: the first second at which the token counts as expiring soon.
+ */
+soon_at: string | null, 
+/**
+ * Scopes the token names (`scope`, `scp` or `scopes`), as the core reads them.
+ */
+scopes: Array<string>, 
+/**
+ * The account or subject the token acts for, most readable claim first.
+ */
+account: string | null, status: Status, signature: SignatureState, warnings: Array<string>, };

@@ -23,12 +23,18 @@ issued_at: string | null, not_before: string | null,
 /**
  * RFC 3339 UTC; `null` means it never expires.
  */
-expires_at: string | null, expiry_source: ExpirySource | null, notes: string, tags: Array<string>, revoked_at: string | null, last_copied_at: string | null, 
+expires_at: string | null, 
+/**
+ * RFC 3339 UTC: the first second at which the token counts as expiring soon (computed by
+ * the core from its lifetime). With `not_before`, `expires_at` and `revoked_at` these are
+ * every instant at which `status` changes; clients compare them with their clock.
+ */
+soon_at: string | null, expiry_source: ExpirySource | null, notes: string, tags: Array<string>, revoked_at: string | null, last_copied_at: string | null, 
 /**
  * The keyring no longer holds this token's secret (found by the reconciler).
  */
 secret_missing: boolean, 
 /**
- * Status at the moment the list was made; clients with a clock recompute it.
+ * Status at the moment the list was made; clients with a clock compare the instants above.
  */
 status: Status, };

@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NewTokenMeta } from '../bindings/NewTokenMeta';
-import { makeJwt } from './demo';
-import { createFakeHost, type FakeHost } from './fake';
+import type { TokenPatch } from '../bindings/TokenPatch';
+import { answerFor, demoToken, INSPECTED_MS, NOW_MS, SAMPLE } from '../../test/fixtures';
+import { demoSeed } from './demo';
+import { DEMO } from './fixture-data';
+import { createFakeHost, UNKNOWN_INPUT, type FakeHost } from './fake';
 
-const NOW = Date.UTC(2026, 2, 4, 12, 0, 0);
-const secs = (ms: number) => Math.floor(ms / 1000);
-const GHP = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
+const NOW = INSPECTED_MS;
+const GHP = SAMPLE.githubPat;
 
 function meta(over: Partial<NewTokenMeta>): NewTokenMeta {
   return {
@@ -14,49 +16,60 @@ function meta(over: Partial<NewTokenMeta>): NewTokenMeta {
   };
 }
 
+const NO_CHANGE: TokenPatch = { provider: null, name: null, kind: null, scopes: null, account: null, notes: null, tags: null };
+
+function masked(input: string): string {
+  const a = answerFor(input);
+  if (!('ok' in a)) throw new Error('not an inspectable sample');
+  return a.masked;
+}
+
 let host: FakeHost;
 afterEach(() => host?.dispose());
 
 describe('fake host: inspect', () => {
   host = createFakeHost({ now: () => NOW });
 
-  it('decodes a JWT: format, claims, times, unverified signature', async () => {
-    const jwt = makeJwt({ sub: 'alice', iss: 'https://acme.eu.auth0.com/', iat: secs(NOW) - 60, exp: secs(NOW) + 3600, scope: 'read write' });
-    const insp = await host.inspect(`  Bearer ${jwt}\n`);
+  it('answers a JWT as core decoded it: format, claims, times, scopes, account, unverified signature', async () => {
+    const insp = await host.inspect(SAMPLE.auth0Jwt);
     expect(insp.format).toBe('jwt');
-    expect(insp.claims?.sub).toBe('alice');
+    expect(insp.claims?.sub).toBe('user@acme.dev');
     expect(insp.header?.alg).toBe('RS256');
     expect(insp.provider).toBe('auth0');
-    expect(insp.expires_at).toBe('2026-03-04T13:00:00Z');
+    expect(insp.expires_at).toBe('2026-06-02T11:00:00Z');
+    expect(insp.scopes).toEqual(['read:a', 'write:b']);
+    expect(insp.account).toBe('user@acme.dev');
     expect(insp.signature).toBe('unverified');
     expect(insp.status).toBe('valid');
   });
 
-  it('recognises a GitHub personal access token by its prefix', async () => {
-    expect(GHP).toHaveLength(40);
-    const insp = await host.inspect(GHP);
-    expect(insp).toMatchObject({ format: 'opaque', provider: 'github', kind: 'personal', claims: null });
+  it('recognises a GitHub personal access token by its prefix, also after "Bearer "', async () => {
+    expect(await host.inspect(GHP)).toMatchObject({ format: 'opaque', provider: 'github', kind: 'personal', claims: null });
+    expect(await host.inspect(SAMPLE.bearerGithubPat)).toMatchObject({ format: 'opaque', provider: 'github', kind: 'personal' });
   });
 
   it('recognises GitLab', async () => {
-    const insp = await host.inspect('glpat-xxxxxxxxxxxxxxxxxxxx');
+    const insp = await host.inspect(SAMPLE.gitlabPat);
     expect(insp).toMatchObject({ format: 'opaque', provider: 'gitlab', kind: 'personal' });
   });
 
-  it('calls garbage opaque, with no provider', async () => {
-    const insp = await host.inspect('hello.world');
+  it('calls an unknown token opaque, with no provider', async () => {
+    const insp = await host.inspect(SAMPLE.opaque);
     expect(insp).toMatchObject({ format: 'opaque', provider: null, kind: 'other', expires_at: null });
   });
 
-  it('tells a JWE by its five parts and enc header', async () => {
-    const h = btoa(JSON.stringify({ alg: 'RSA-OAEP', enc: 'A256GCM' })).replace(/=+$/, '');
-    const insp = await host.inspect(`${h}.a.b.c.d`);
-    expect(insp.format).toBe('jwe');
+  it('tells a JWE', async () => {
+    expect((await host.inspect(SAMPLE.jwe)).format).toBe('jwe');
   });
 
-  it('rejects empty and oversized input with ErrorInfo', async () => {
-    await expect(host.inspect('   ')).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(host.inspect('x'.repeat(17 * 1024))).rejects.toMatchObject({ code: 'token_too_large' });
+  it('rejects empty and malformed input with ErrorInfo', async () => {
+    await expect(host.inspect(SAMPLE.blank)).rejects.toMatchObject({ code: 'token_malformed', message: expect.stringContaining('empty') });
+    await expect(host.inspect(SAMPLE.malformed)).rejects.toMatchObject({ code: 'token_malformed' });
+  });
+
+  it('refuses, clearly, an input the fixtures do not hold', async () => {
+    await expect(host.inspect('x'.repeat(17 * 1024))).rejects.toEqual(UNKNOWN_INPUT);
+    await expect(host.addToken('not-a-sample', meta({ name: 'x', provider: 'stripe' }))).rejects.toEqual(UNKNOWN_INPUT);
   });
 });
 
@@ -68,24 +81,42 @@ describe('fake host: storage', () => {
     expect((await host.listTokens()).map((t) => t.name)).toEqual(['ci']);
   });
 
+  it('takes a JWT\'s instants, scopes and account from core\'s inspection', async () => {
+    host = createFakeHost({ now: () => NOW });
+    const insp = await host.inspect(SAMPLE.auth0Jwt);
+    const added = await host.addToken(SAMPLE.auth0Jwt, meta({ name: 'api' }));
+    expect(added).toMatchObject({
+      provider: 'auth0', format: 'jwt', kind: insp.kind, scopes: insp.scopes, account: insp.account,
+      issued_at: insp.issued_at, not_before: insp.not_before, expires_at: insp.expires_at,
+      soon_at: insp.soon_at, expiry_source: 'jwt', status: 'valid',
+    });
+  });
+
+  it('uses a typed expiry, and then cannot know when expiring soon begins', async () => {
+    host = createFakeHost({ now: () => NOW });
+    const added = await host.addToken(SAMPLE.auth0Jwt, meta({ name: 'api', expires_at: '2026-06-03T00:00:00Z' }));
+    expect(added).toMatchObject({ expires_at: '2026-06-03T00:00:00Z', expiry_source: 'user', soon_at: null });
+  });
+
   it('refuses a second token with the same name at the same provider', async () => {
     host = createFakeHost({ now: () => NOW });
     await host.addToken(GHP, meta({ name: 'ci' }));
-    await expect(host.addToken(GHP, meta({ name: 'ci' }))).rejects.toMatchObject({ code: 'duplicate_name' });
-    await expect(host.addToken('glpat-abc', meta({ name: 'ci' }))).resolves.toMatchObject({ provider: 'gitlab' });
+    await expect(host.addToken(SAMPLE.bearerGithubPat, meta({ name: 'ci' }))).rejects.toMatchObject({ code: 'duplicate_name' });
+    await expect(host.addToken(SAMPLE.gitlabPat, meta({ name: 'ci' }))).resolves.toMatchObject({ provider: 'gitlab' });
   });
 
   it('needs a provider when the token does not name one', async () => {
     host = createFakeHost({ now: () => NOW });
-    await expect(host.addToken('mystery', meta({ name: 'x' }))).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(host.addToken('mystery', meta({ name: 'x', provider: 'stripe' }))).resolves.toBeTruthy();
+    await expect(host.addToken(SAMPLE.opaque, meta({ name: 'x' }))).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(host.addToken(SAMPLE.opaque, meta({ name: 'x', provider: 'stripe' }))).resolves.toBeTruthy();
   });
 
   it('masks the secret in the detail and returns it only from reveal, logging both', async () => {
     host = createFakeHost({ now: () => NOW });
     const { id } = await host.addToken(GHP, meta({ name: 'ci' }));
     const detail = await host.tokenDetail(id);
-    expect(detail.masked).toBe('ghp_••••••••Q7r8');
+    expect(detail.masked).toBe(masked(GHP));
+    expect(detail.masked).toMatch(/^ghp_•+.{4}$/);
     expect(JSON.stringify(detail)).not.toContain(GHP);
     expect(await host.revealToken(id)).toBe(GHP);
     const { clear_after_secs } = await host.copyToken(id);
@@ -95,10 +126,53 @@ describe('fake host: storage', () => {
 
   it('clears expiry with a null patch and keeps it with an absent one', async () => {
     host = createFakeHost({ now: () => NOW });
-    const { id } = await host.addToken(GHP, meta({ name: 'ci', expires_at: '2026-04-01T00:00:00Z' }));
-    const base = { provider: null, name: null, kind: null, scopes: null, account: null, notes: null, tags: null };
-    expect((await host.updateToken(id, { ...base, notes: 'x' })).expires_at).toBe('2026-04-01T00:00:00Z');
-    expect((await host.updateToken(id, { ...base, expires_at: null })).expires_at).toBeNull();
+    const { id } = await host.addToken(GHP, meta({ name: 'ci', expires_at: '2026-07-01T00:00:00Z' }));
+    expect((await host.updateToken(id, { ...NO_CHANGE, notes: 'x' }, null)).expires_at).toBe('2026-07-01T00:00:00Z');
+    expect((await host.updateToken(id, { ...NO_CHANGE, expires_at: null }, null)).expires_at).toBeNull();
+  });
+
+  it('saves an edit and a new secret together, logging both', async () => {
+    host = createFakeHost({ now: () => NOW });
+    const { id } = await host.addToken(GHP, meta({ name: 'ci' }));
+    const updated = await host.updateToken(id, { ...NO_CHANGE, name: 'ci-2' }, SAMPLE.bearerGithubPat);
+    expect(updated.name).toBe('ci-2');
+    const detail = await host.tokenDetail(id);
+    expect(detail.masked).toBe(masked(SAMPLE.bearerGithubPat));
+    expect(detail.events.map((e) => e.kind)).toEqual(['edited', 'secret_replaced', 'added']);
+  });
+
+  it('takes a new JWT\'s expiry with its secret, unless the edit set one', async () => {
+    host = createFakeHost({ now: () => NOW });
+    const { id } = await host.addToken(SAMPLE.auth0Jwt, meta({ name: 'api' }));
+    const next = answerFor(SAMPLE.notYetValidJwt);
+    if (!('ok' in next)) throw new Error('the not-yet-valid sample should inspect');
+    expect(await host.updateToken(id, NO_CHANGE, SAMPLE.notYetValidJwt)).toMatchObject({
+      expires_at: next.ok.expires_at, not_before: next.ok.not_before, soon_at: next.ok.soon_at,
+      expiry_source: 'jwt', status: 'not_yet_valid',
+    });
+    const typed = await host.updateToken(id, { ...NO_CHANGE, expires_at: '2026-06-05T00:00:00Z' }, SAMPLE.auth0Jwt);
+    expect(typed).toMatchObject({ expires_at: '2026-06-05T00:00:00Z', expiry_source: 'user' });
+  });
+
+  it('saves neither the edit nor the secret when either fails', async () => {
+    host = createFakeHost({ now: () => NOW });
+    const { id } = await host.addToken(GHP, meta({ name: 'ci' }));
+    await host.addToken(SAMPLE.bearerGithubPat, meta({ name: 'taken' }));
+    const before = await host.tokenDetail(id);
+    await expect(host.updateToken(id, { ...NO_CHANGE, notes: 'new' }, SAMPLE.malformed)).rejects.toMatchObject({ code: 'token_malformed' });
+    await expect(host.updateToken(id, { ...NO_CHANGE, name: 'taken' }, SAMPLE.gitlabPat)).rejects.toMatchObject({ code: 'duplicate_name' });
+    host.setKeyringError({ code: 'keyring_locked', message: 'The keyring is locked.' });
+    await expect(host.updateToken(id, { ...NO_CHANGE, notes: 'new' }, SAMPLE.gitlabPat)).rejects.toMatchObject({ code: 'keyring_locked' });
+    host.setKeyringError(null);
+    expect(await host.tokenDetail(id)).toEqual(before);
+    expect(await host.revealToken(id)).toBe(GHP);
+  });
+
+  it('writes no event for an edit that changes nothing', async () => {
+    host = createFakeHost({ now: () => NOW });
+    const { id } = await host.addToken(GHP, meta({ name: 'ci' }));
+    await host.updateToken(id, { ...NO_CHANGE, name: 'ci' }, null);
+    expect((await host.tokenDetail(id)).events.map((e) => e.kind)).toEqual(['added']);
   });
 
   it('fails secret access, not metadata, while the keyring is down', async () => {
@@ -109,6 +183,16 @@ describe('fake host: storage', () => {
     await expect(host.listTokens()).resolves.toHaveLength(1);
     await expect(host.revealToken(id)).rejects.toMatchObject({ code: 'keyring_locked' });
     expect((await host.tokenDetail(id)).secret_error?.code).toBe('keyring_locked');
+  });
+
+  it('announces keyring-changed to its listeners until they unsubscribe', () => {
+    host = createFakeHost({ now: () => NOW });
+    let heard = 0;
+    const off = host.onKeyringChanged(() => (heard += 1));
+    host.announceKeyringChanged();
+    off();
+    host.announceKeyringChanged();
+    expect(heard).toBe(1);
   });
 
   it('opens https links only', async () => {
@@ -122,5 +206,33 @@ describe('fake host: storage', () => {
     host = createFakeHost({ now: () => NOW });
     await expect(host.setSettings({ clipboard_clear_secs: 2 })).rejects.toMatchObject({ code: 'invalid_input' });
     await expect(host.setSettings({ clipboard_clear_secs: 45 })).resolves.toEqual({ clipboard_clear_secs: 45 });
+  });
+});
+
+describe('the demo seed', () => {
+  it('moves every instant, and so keeps every status, when shown later', async () => {
+    const later = NOW_MS + 40 * 86_400_000 + 1234;
+    host = createFakeHost({ seed: demoSeed({ atMs: later }), now: () => later });
+    const listed = await host.listTokens();
+    const { detail } = demoToken('api-staging');
+    const moved = listed.find((t) => t.id === detail.meta.id);
+    expect(moved?.expires_at).toBe('2026-07-11T16:30:01Z');
+    expect(Date.parse(moved?.soon_at ?? '') - Date.parse(detail.meta.soon_at ?? '')).toBe(40 * 86_400_000 + 1000);
+    for (const t of listed) {
+      expect(t.status, t.name).toBe(demoToken(t.name).detail.meta.status);
+    }
+    const claims = (await host.tokenDetail(detail.meta.id)).inspection?.claims;
+    expect(Number(claims?.exp) - Number(detail.inspection?.claims?.exp)).toBe(40 * 86_400 + 1);
+  });
+
+  it('adds copies for a long list, each with its original\'s status', async () => {
+    host = createFakeHost({ seed: demoSeed({ extra: 30 }), now: () => NOW_MS });
+    const listed = await host.listTokens();
+    expect(listed).toHaveLength(DEMO.tokens.length + 30);
+    expect(new Set(listed.map((t) => t.id)).size).toBe(listed.length);
+    for (let i = 0; i < 30; i++) {
+      const copy = listed.find((t) => t.name === `bulk-${String(i).padStart(5, '0')}`);
+      expect(copy?.status).toBe(DEMO.tokens[i % DEMO.tokens.length]?.detail.meta.status);
+    }
   });
 });

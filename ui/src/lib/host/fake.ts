@@ -1,24 +1,35 @@
 // An in-memory Host for the browser build and the tests. It keeps the app's contract, not just
-// its types: inspection decodes JWTs, names are unique per provider, reveals and copies are
-// logged, a copy is "cleared" after the configured timeout, and a keyring failure can be staged.
+// its types: names are unique per provider, reveals and copies are logged, a copy is "cleared"
+// after the configured timeout, an edit and its new secret save together or not at all, and a
+// keyring failure can be staged.
+//
+// It holds no domain rule of its own. Everything core computes comes from the fixtures a Rust
+// test writes from the real core (fixtures/*.json): the catalog, what `inspect` answers for each
+// sample input (an input the fixtures do not hold is refused), and the demo vault. The one thing
+// it must do itself is compare a token's instants with its clock (`statusAt`), as the UI does.
 
 import type { ErrorInfo } from '../bindings/ErrorInfo';
+import type { Inspection } from '../bindings/Inspection';
 import type { NewTokenMeta } from '../bindings/NewTokenMeta';
 import type { Settings } from '../bindings/Settings';
 import type { TokenDetail } from '../bindings/TokenDetail';
 import type { TokenEvent } from '../bindings/TokenEvent';
 import type { TokenMeta } from '../bindings/TokenMeta';
 import type { TokenPatch } from '../bindings/TokenPatch';
-import { accountOf, scopesOf } from '../state/claims';
 import { statusAt } from '../state/status';
-import { FAKE_PROVIDERS } from './fake-catalog';
-import { inspectToken, maskSecret, normalise } from './fake-inspect';
+import { CATALOG, INSPECTIONS, type InspectAnswer } from './fixture-data';
 import type { Host } from './types';
 
 export interface StoredToken {
   meta: TokenMeta;
+  /** As pasted: normalising it (trim, a leading `Bearer `) is core's job, not the fake's. */
   secret: string;
+  /** Oldest first. */
   events: TokenEvent[];
+  /** What core's inspection of the secret said (its `status` is replaced by the row's). */
+  inspection: Inspection | null;
+  /** The vault's masked preview of the secret. */
+  masked: string | null;
 }
 
 export interface FakeOptions {
@@ -28,10 +39,18 @@ export interface FakeOptions {
   now?: () => number;
   /** Delay every answer, to see loading states in the browser. */
   latencyMs?: number;
+  /** What `inspect` answers, by exact input; default fixtures/inspections.json as it is. */
+  inspections?: Record<string, InspectAnswer>;
 }
 
 export const CLIPBOARD_SECS_MIN = 5;
 export const CLIPBOARD_SECS_MAX = 600;
+
+/** The answer for an input the fixtures do not hold. */
+export const UNKNOWN_INPUT: ErrorInfo = {
+  code: 'token_malformed',
+  message: 'The browser preview only knows the sample tokens in fixtures/inspections.json; paste one of those.',
+};
 
 function reject(code: ErrorInfo['code'], message: string): never {
   throw { code, message } satisfies ErrorInfo;
@@ -47,14 +66,18 @@ export class FakeHost implements Host {
   clipboard: string | null = null;
   private readonly now: () => number;
   private readonly latencyMs: number;
+  private readonly inspections: Record<string, InspectAnswer>;
   private seq = 1;
   private changed = new Set<() => void>();
   private cleared = new Set<(id: string) => void>();
+  private keyringChanged = new Set<() => void>();
   private clearTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(opts: FakeOptions = {}) {
-    this.now = opts.now ?? Date.now;
+    // Read the clock on every call, so a test's fake Date is seen.
+    this.now = opts.now ?? (() => Date.now());
     this.latencyMs = opts.latencyMs ?? 0;
+    this.inspections = opts.inspections ?? INSPECTIONS.samples;
     for (const t of opts.seed ?? []) this.tokens.set(t.meta.id, structuredClone(t));
     for (const t of this.tokens.values()) for (const e of t.events) this.seq = Math.max(this.seq, e.seq + 1);
   }
@@ -77,17 +100,26 @@ export class FakeHost implements Host {
     t.events.push({ seq: this.seq++, token_id: t.meta.id, at: iso(this.now()), kind, detail });
   }
 
+  /** The row's status now: its instants (as core computed them) against the clock. */
   private withStatus(meta: TokenMeta): TokenMeta {
     return { ...meta, status: statusAt(meta, this.now()) };
   }
 
+  /** What core answered for `input`, or the error it gave (or `UNKNOWN_INPUT`), thrown. */
+  private inspected(input: string): { ok: Inspection; masked: string } {
+    const answer = Object.hasOwn(this.inspections, input) ? this.inspections[input] : undefined;
+    if (answer === undefined) throw { ...UNKNOWN_INPUT };
+    if ('error' in answer) throw { ...answer.error };
+    return answer;
+  }
+
   private providerName(id: string): string {
-    return FAKE_PROVIDERS.find((p) => p.id === id)?.name ?? id;
+    return CATALOG.find((p) => p.id === id)?.name ?? id;
   }
 
   private checkName(provider: string, name: string, exceptId: string | null): void {
     if (name.trim() === '') reject('invalid_input', 'Give the token a name.');
-    if (!FAKE_PROVIDERS.some((p) => p.id === provider) && !provider.startsWith('oidc:')) {
+    if (!CATALOG.some((p) => p.id === provider) && !provider.startsWith('oidc:')) {
       reject('invalid_input', `Unknown provider "${provider}".`);
     }
     for (const t of this.tokens.values()) {
@@ -106,83 +138,108 @@ export class FakeHost implements Host {
     this.keyringError = err;
   }
 
+  /** Announce `keyring-changed`, as the app does after its start-up reconcile. */
+  announceKeyringChanged(): void {
+    for (const cb of this.keyringChanged) cb();
+  }
+
   listTokens = () => this.answer(() => [...this.tokens.values()].map((t) => this.withStatus(t.meta)));
-  listProviders = () => this.answer(() => FAKE_PROVIDERS);
-  inspect = (input: string) => this.answer(() => inspectToken(input, this.now()));
+  listProviders = () => this.answer(() => CATALOG);
+  inspect = (input: string) => this.answer(() => this.inspected(input).ok);
 
   addToken = (secret: string, meta: NewTokenMeta) =>
     this.answer(() => {
-      const insp = inspectToken(secret, this.now());
+      const { ok: insp, masked } = this.inspected(secret);
       const provider = meta.provider ?? insp.provider;
       if (provider === null) {
         reject('invalid_input', 'Choose a provider: nothing in this token says which one issued it.');
       }
       const name = meta.name.trim();
       this.checkName(provider, name, null);
-      if (meta.expires_at != null && Number.isNaN(Date.parse(meta.expires_at))) {
+      const userExpiry = meta.expires_at != null;
+      if (userExpiry && Number.isNaN(Date.parse(meta.expires_at ?? ''))) {
         reject('invalid_input', 'The expiry is not a valid date and time.');
       }
       this.checkKeyring();
       const now = iso(this.now());
+      const expires_at = meta.expires_at ?? insp.expires_at;
       const t: StoredToken = {
-        secret: normalise(secret),
+        secret,
         events: [],
+        inspection: insp,
+        masked,
         meta: {
           id: crypto.randomUUID(), provider, name, kind: meta.kind ?? insp.kind, format: insp.format,
-          scopes: meta.scopes ?? scopesOf(insp.claims), account: meta.account ?? accountOf(insp.claims),
-          created_at: now, issued_at: insp.issued_at, not_before: insp.not_before,
-          expires_at: meta.expires_at ?? insp.expires_at,
-          expiry_source: meta.expires_at != null ? 'user' : insp.expires_at !== null ? 'jwt' : null,
+          scopes: meta.scopes ?? insp.scopes, account: meta.account ?? insp.account,
+          created_at: now, issued_at: insp.issued_at, not_before: insp.not_before, expires_at,
+          // When expiring soon begins is core's to say, and the fixture's inspection says it only
+          // for the token's own expiry: for one the user typed the fake cannot know it, so the
+          // token reads valid up to its expiry here (the app would turn it "expiring soon").
+          soon_at: userExpiry ? null : insp.soon_at,
+          expiry_source: userExpiry ? 'user' : expires_at !== null ? 'jwt' : null,
           notes: meta.notes ?? '', tags: meta.tags ?? [], revoked_at: null, last_copied_at: null,
-          secret_missing: false, status: 'valid',
+          secret_missing: false, status: insp.status,
         },
       };
-      this.log(t, 'added');
+      this.log(t, 'added', insp.format);
       this.tokens.set(t.meta.id, t);
       queueMicrotask(() => this.emitChanged());
       return this.withStatus(t.meta);
     });
 
-  updateToken = (id: string, patch: TokenPatch) =>
-    this.answer(() => {
-      const t = this.get(id);
-      const m = { ...t.meta };
-      const provider = patch.provider ?? m.provider;
-      const name = patch.name?.trim() ?? m.name;
-      this.checkName(provider, name, id);
-      Object.assign(m, { provider, name });
-      if (patch.kind != null) m.kind = patch.kind;
-      if (patch.scopes != null) m.scopes = patch.scopes;
-      if (patch.account != null) m.account = patch.account === '' ? null : patch.account;
-      if (patch.notes != null) m.notes = patch.notes;
-      if (patch.tags != null) m.tags = patch.tags;
-      if (patch.expires_at !== undefined) {
-        if (patch.expires_at !== null && Number.isNaN(Date.parse(patch.expires_at))) {
-          reject('invalid_input', 'The expiry is not a valid date and time.');
-        }
+  /** The row with `patch` applied (nothing stored yet), as the vault's `apply_patch` does. */
+  private patched(t: StoredToken, patch: TokenPatch): TokenMeta {
+    const m = { ...t.meta };
+    if (patch.provider != null) m.provider = patch.provider;
+    if (patch.name != null) m.name = patch.name.trim();
+    this.checkName(m.provider, m.name, t.meta.id);
+    if (patch.kind != null) m.kind = patch.kind;
+    if (patch.scopes != null) m.scopes = patch.scopes;
+    if (patch.account != null) m.account = patch.account === '' ? null : patch.account;
+    if (patch.notes != null) m.notes = patch.notes;
+    if (patch.tags != null) m.tags = patch.tags;
+    if (patch.expires_at !== undefined) {
+      if (patch.expires_at !== null && Number.isNaN(Date.parse(patch.expires_at))) {
+        reject('invalid_input', 'The expiry is not a valid date and time.');
+      }
+      if (patch.expires_at !== m.expires_at) {
         m.expires_at = patch.expires_at;
         m.expiry_source = patch.expires_at === null ? null : 'user';
+        // Only core knows when a typed expiry starts expiring soon (see addToken).
+        m.soon_at = null;
       }
-      t.meta = m;
-      this.log(t, 'edited');
-      queueMicrotask(() => this.emitChanged());
-      return this.withStatus(m);
-    });
+    }
+    return m;
+  }
 
-  replaceSecret = (id: string, secret: string) =>
+  updateToken = (id: string, patch: TokenPatch, secret: string | null) =>
     this.answer(() => {
       const t = this.get(id);
-      const insp = inspectToken(secret, this.now());
-      this.checkKeyring();
-      t.secret = normalise(secret);
-      t.meta = {
-        ...t.meta, format: insp.format, issued_at: insp.issued_at, not_before: insp.not_before,
-        secret_missing: false,
-        ...(insp.expires_at !== null ? { expires_at: insp.expires_at, expiry_source: 'jwt' as const } : {}),
-      };
-      this.log(t, 'secret_replaced');
-      queueMicrotask(() => this.emitChanged());
-      return this.withStatus(t.meta);
+      // Everything is checked before anything is stored: a failure saves neither.
+      const m = this.patched(t, patch);
+      const edited = JSON.stringify(m) !== JSON.stringify(t.meta);
+      const replaced = secret === null ? null : this.inspected(secret);
+      if (replaced) this.checkKeyring();
+      if (replaced) {
+        const insp = replaced.ok;
+        Object.assign(m, {
+          format: insp.format, issued_at: insp.issued_at, not_before: insp.not_before, secret_missing: false,
+        });
+        // A new JWT brings its own expiry, unless the edit set one by hand.
+        if (patch.expires_at === undefined && (insp.expires_at !== null || m.expiry_source === 'jwt')) {
+          m.expires_at = insp.expires_at;
+          m.soon_at = insp.soon_at;
+          m.expiry_source = insp.expires_at === null ? null : 'jwt';
+        }
+        t.secret = secret ?? t.secret;
+        t.inspection = insp;
+        t.masked = replaced.masked;
+      }
+      t.meta = m;
+      if (replaced) this.log(t, 'secret_replaced');
+      if (edited) this.log(t, 'edited');
+      if (replaced || edited) queueMicrotask(() => this.emitChanged());
+      return this.withStatus(m);
     });
 
   deleteToken = (id: string) =>
@@ -206,7 +263,9 @@ export class FakeHost implements Host {
         };
         return { ...base, inspection: null, secret_error, masked: null };
       }
-      return { ...base, inspection: inspectToken(t.secret, this.now()), secret_error: null, masked: maskSecret(t.secret) };
+      // A stored token's status is the row's (as the vault answers): it knows revocation.
+      const inspection = t.inspection && { ...t.inspection, status: meta.status };
+      return { ...base, inspection, secret_error: null, masked: t.masked };
     });
 
   revealToken = (id: string) =>
@@ -269,6 +328,11 @@ export class FakeHost implements Host {
   onClipboardCleared = (cb: (tokenId: string) => void) => {
     this.cleared.add(cb);
     return () => this.cleared.delete(cb);
+  };
+
+  onKeyringChanged = (cb: () => void) => {
+    this.keyringChanged.add(cb);
+    return () => this.keyringChanged.delete(cb);
   };
 
   /** Stop pending timers (tests). */

@@ -1,10 +1,10 @@
 // Picks the host: the Tauri shell when the app runs inside it, otherwise the in-memory fake with
-// demo data (`npm run dev` in a browser). Both are loaded lazily so each build path only pulls
-// in what it runs.
+// the demo fixture (`npm run dev` in a browser), moved to the present so it looks as it did when
+// it was made. Both are loaded lazily so each build path only pulls in what it runs.
 //
 // Browser-only knobs, as URL parameters: `?empty` starts with no tokens, `?bulk=10000` adds that
-// many generated tokens, `?latency=300` delays every answer, `?keyring=locked` stages a keyring
-// failure.
+// many copies of the demo tokens, `?latency=300` delays every answer, `?keyring=locked` stages a
+// keyring failure.
 
 import type { Host } from './types';
 
@@ -19,11 +19,18 @@ export async function pickHost(): Promise<Host> {
     const { createTauriHost } = await import('./tauri');
     return createTauriHost();
   }
-  const [{ createFakeHost }, { demoTokens }] = await Promise.all([import('./fake'), import('./demo')]);
+  const [{ createFakeHost }, { demoInspections, demoSeed }] = await Promise.all([
+    import('./fake'),
+    import('./demo'),
+  ]);
   const params = new URLSearchParams(window.location.search);
-  const now = Date.now();
-  const seed = params.has('empty') ? [] : demoTokens(now, Number(params.get('bulk') ?? 0) || 0);
-  const host = createFakeHost({ seed, latencyMs: Number(params.get('latency') ?? 0) || 0 });
+  const atMs = Date.now();
+  const seed = params.has('empty') ? [] : demoSeed({ atMs, extra: Number(params.get('bulk') ?? 0) || 0 });
+  const host = createFakeHost({
+    seed,
+    inspections: demoInspections(atMs),
+    latencyMs: Number(params.get('latency') ?? 0) || 0,
+  });
   if (params.get('keyring') === 'locked') {
     host.setKeyringError({
       code: 'keyring_locked',

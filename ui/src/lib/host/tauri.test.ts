@@ -17,13 +17,16 @@ describe('tauri host', () => {
     invoke.mockResolvedValue(null);
     const host = createTauriHost();
     await host.inspect('abc');
-    await host.updateToken('id1', { provider: null, name: 'n', kind: null, scopes: null, account: null, notes: null, tags: null });
+    const patch = { provider: null, name: 'n', kind: null, scopes: null, account: null, notes: null, tags: null };
+    await host.updateToken('id1', patch, null);
+    await host.updateToken('id1', patch, 'ghp_new');
     await host.setSettings({ clipboard_clear_secs: 30 });
     await host.openUrl('https://github.com/settings/tokens');
     await host.copyToken('id2');
     expect(invoke.mock.calls).toEqual([
       ['inspect_token', { input: 'abc' }],
-      ['update_token', { id: 'id1', patch: expect.objectContaining({ name: 'n' }) }],
+      ['update_token', { id: 'id1', patch: expect.objectContaining({ name: 'n' }), secret: null }],
+      ['update_token', { id: 'id1', patch: expect.objectContaining({ name: 'n' }), secret: 'ghp_new' }],
       ['set_settings', { settings: { clipboard_clear_secs: 30 } }],
       ['open_url', { url: 'https://github.com/settings/tokens' }],
       ['copy_token', { id: 'id2' }],
@@ -50,6 +53,23 @@ describe('tauri host', () => {
     expect(listen).toHaveBeenCalledWith('clipboard-cleared', expect.any(Function));
     handler?.({ payload: { token_id: 't1' } });
     expect(cb).toHaveBeenCalledWith('t1');
+    await Promise.resolve();
+    off();
+    expect(unlisten).toHaveBeenCalled();
+  });
+
+  it('follows keyring-changed and unsubscribes', async () => {
+    const unlisten = vi.fn();
+    let handler: ((e: { payload: unknown }) => void) | undefined;
+    listen.mockImplementation((_name: string, h: (e: { payload: unknown }) => void) => {
+      handler = h;
+      return Promise.resolve(unlisten);
+    });
+    const cb = vi.fn();
+    const off = createTauriHost().onKeyringChanged(cb);
+    expect(listen).toHaveBeenCalledWith('keyring-changed', expect.any(Function));
+    handler?.({ payload: null });
+    expect(cb).toHaveBeenCalledTimes(1);
     await Promise.resolve();
     off();
     expect(unlisten).toHaveBeenCalled();

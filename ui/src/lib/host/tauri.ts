@@ -3,6 +3,7 @@
 
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { ClipboardCleared } from '../bindings/ClipboardCleared';
 import type { CopyReceipt } from '../bindings/CopyReceipt';
 import type { Inspection } from '../bindings/Inspection';
 import type { KeyringHealth } from '../bindings/KeyringHealth';
@@ -45,8 +46,7 @@ export function createTauriHost(): Host {
     listProviders: () => call<ProviderInfo[]>('list_providers'),
     inspect: (input) => call<Inspection>('inspect_token', { input }),
     addToken: (secret, meta: NewTokenMeta) => call<TokenMeta>('add_token', { secret, meta }),
-    updateToken: (id, patch: TokenPatch) => call<TokenMeta>('update_token', { id, patch }),
-    replaceSecret: (id, secret) => call<TokenMeta>('replace_secret', { id, secret }),
+    updateToken: (id, patch: TokenPatch, secret) => call<TokenMeta>('update_token', { id, patch, secret }),
     deleteToken: (id) => call<void>('delete_token', { id }),
     tokenDetail: (id) => call<TokenDetail>('token_detail', { id }),
     revealToken: (id) => call<string>('reveal_token', { id }),
@@ -56,7 +56,7 @@ export function createTauriHost(): Host {
     setSettings: (settings) => call<Settings>('set_settings', { settings }),
     openUrl: (url) => call<void>('open_url', { url }),
     onTokensChanged: (cb) => subscribe<unknown>('tokens-changed', () => cb()),
-    onClipboardCleared: (cb) =>
-      subscribe<{ token_id: string }>('clipboard-cleared', (p) => cb(p.token_id)),
+    onClipboardCleared: (cb) => subscribe<ClipboardCleared>('clipboard-cleared', (p) => cb(p.token_id)),
+    onKeyringChanged: (cb) => subscribe<unknown>('keyring-changed', () => cb()),
   };
 }

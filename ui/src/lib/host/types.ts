@@ -23,8 +23,11 @@ export interface Host {
   listProviders(): Promise<ProviderInfo[]>;
   inspect(input: string): Promise<Inspection>;
   addToken(secret: string, meta: NewTokenMeta): Promise<TokenMeta>;
-  updateToken(id: string, patch: TokenPatch): Promise<TokenMeta>;
-  replaceSecret(id: string, secret: string): Promise<TokenMeta>;
+  /**
+   * Saves an edit and, when `secret` is not null, the replaced secret, in one call: a failure
+   * saves neither.
+   */
+  updateToken(id: string, patch: TokenPatch, secret: string | null): Promise<TokenMeta>;
   deleteToken(id: string): Promise<void>;
   tokenDetail(id: string): Promise<TokenDetail>;
   /** The only call that returns a secret. */
@@ -38,8 +41,13 @@ export interface Host {
   openUrl(url: string): Promise<void>;
   /** Event `tokens-changed` (no payload needed): the stored list changed outside this window's call. */
   onTokensChanged(cb: () => void): Unsubscribe;
-  /** Event `clipboard-cleared`, payload `{ token_id }`. */
+  /** Event `clipboard-cleared`, payload `ClipboardCleared` (`{ token_id }`). */
   onClipboardCleared(cb: (tokenId: string) => void): Unsubscribe;
+  /**
+   * Event `keyring-changed` (no payload): the app reconciled the keyring after start-up, so its
+   * health may have changed (it may hold none of this vault's items); ask `keyringHealth` again.
+   */
+  onKeyringChanged(cb: () => void): Unsubscribe;
 }
 
 /** True for an `ErrorInfo`-shaped value. */

@@ -50,6 +50,7 @@ export class AppState {
   start(): () => void {
     const offChanged = this.host.onTokensChanged(() => void this.tokens.load());
     const offCleared = this.host.onClipboardCleared(() => this.toasts.show('Clipboard cleared'));
+    const offKeyring = this.keyring.follow();
     void this.providers.load();
     void this.tokens.load();
     void this.keyring.check();
@@ -60,6 +61,7 @@ export class AppState {
     return () => {
       offChanged();
       offCleared();
+      offKeyring();
     };
   }
 

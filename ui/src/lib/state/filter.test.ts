@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { TokenMeta } from '../bindings/TokenMeta';
+import { demoToken } from '../../test/fixtures';
 import { matchesFilter, sortTokens, visibleTokens } from './filter';
 
+/** A stored token as core lists it (the demo's never-expiring OpenAI key), with `over` applied. */
 function meta(over: Partial<TokenMeta>): TokenMeta {
-  return {
-    id: over.name ?? 'x', provider: 'github', name: 'x', kind: 'personal', format: 'opaque',
-    scopes: [], account: null, created_at: '2026-01-01T00:00:00Z', issued_at: null,
-    not_before: null, expires_at: null, expiry_source: null, notes: '', tags: [], revoked_at: null,
-    last_copied_at: null, secret_missing: false, status: 'no_expiry', ...over,
-  };
+  const base = demoToken('embeddings').detail.meta;
+  return { ...base, id: over.name ?? 'x', provider: 'github', name: 'x', kind: 'personal', tags: [], ...over };
 }
 
 describe('matchesFilter', () => {

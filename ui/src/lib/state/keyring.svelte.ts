@@ -1,8 +1,10 @@
 // Whether the OS keyring works. Any call that fails with a `keyring_*` code raises the banner;
-// Retry asks the host again and lowers it when the keyring answers.
+// Retry asks the host again and lowers it when the keyring answers, and so does the app's
+// `keyring-changed` event (after its start-up reconcile, which may find the keyring holds none
+// of this vault's items: `keyring_not_this_vault`).
 
 import type { ErrorInfo } from '../bindings/ErrorInfo';
-import { isKeyringError, toErrorInfo, type Host } from '../host/types';
+import { isKeyringError, toErrorInfo, type Host, type Unsubscribe } from '../host/types';
 
 export class Keyring {
   error = $state<ErrorInfo | null>(null);
@@ -24,6 +26,11 @@ export class Keyring {
       this.checking = false;
     }
     return this.error === null;
+  }
+
+  /** Check again whenever the app says the keyring changed; returns the unsubscribe. */
+  follow(): Unsubscribe {
+    return this.host.onKeyringChanged(() => void this.check());
   }
 
   /** Raise the banner if `err` came from the keyring; returns the error as ErrorInfo either way. */

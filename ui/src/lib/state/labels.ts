@@ -39,4 +39,6 @@ export const EVENT_LABEL: Record<EventKind, string> = {
   edited: 'Edited',
   secret_replaced: 'Secret replaced',
   secret_missing: 'Secret missing',
+  secret_found: 'Secret found again',
+  recovered: 'Recovered from the keyring',
 };

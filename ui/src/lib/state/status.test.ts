@@ -1,61 +1,79 @@
+// Status is a comparison of core's instants with the clock. Every expectation here comes from
+// the fixtures (what core said), never from a threshold written in TypeScript.
+
 import { describe, expect, it } from 'vitest';
-import { nextStatusChange, statusAt, worstStatus, type StatusInput } from './status';
+import type { TokenMeta } from '../bindings/TokenMeta';
+import { DEMO, INSPECTIONS } from '../host/fixture-data';
+import { demoToken } from '../../test/fixtures';
+import { nextStatusChange, parseTime, statusAt, worstStatus, type StatusInput } from './status';
 
-const D = 86_400_000;
-const T0 = Date.UTC(2026, 0, 1);
-const iso = (ms: number) => new Date(ms).toISOString();
+const S = 1000;
+const DEMO_NOW = DEMO.now * S;
+const INSPECTED = INSPECTIONS.now * S;
+const metas: TokenMeta[] = DEMO.tokens.map((t) => t.detail.meta);
+const inspections = Object.entries(INSPECTIONS.samples).flatMap(([input, a]) => ('ok' in a ? [{ input, ok: a.ok }] : []));
+const ms = (value: string | null) => parseTime(value) ?? Number.NaN;
 
-function token(p: { iat?: number; nbf?: number; exp?: number; revoked?: number }): StatusInput {
-  return {
-    issued_at: p.iat === undefined ? null : iso(p.iat),
-    not_before: p.nbf === undefined ? null : iso(p.nbf),
-    expires_at: p.exp === undefined ? null : iso(p.exp),
-    revoked_at: p.revoked === undefined ? null : iso(p.revoked),
-  };
-}
+/** Every fixture token and sample inspection, with the instant core judged it at. */
+const everything: Array<[string, StatusInput, number]> = [
+  ...metas.map((m): [string, StatusInput, number] => [m.name, m, DEMO_NOW]),
+  ...inspections.map(({ input, ok }): [string, StatusInput, number] => [input.slice(0, 24), ok, INSPECTED]),
+];
 
 describe('statusAt', () => {
+  it('says what core said for every demo token, at the instant it said it', () => {
+    for (const m of metas) expect(statusAt(m, DEMO_NOW), m.name).toBe(m.status);
+  });
+
+  it('says what core said for every sample inspection', () => {
+    for (const { input, ok } of inspections) expect(statusAt(ok, INSPECTED), input).toBe(ok.status);
+  });
+
+  it('turns expiring soon at exactly soon_at, not a millisecond before', () => {
+    const candidates = everything.filter(([, t]) => t.revoked_at == null && t.soon_at !== null
+      && (t.not_before === null || ms(t.not_before) <= ms(t.soon_at)) && ms(t.soon_at) < ms(t.expires_at));
+    expect(candidates.length).toBeGreaterThan(3);
+    for (const [what, t] of candidates) {
+      const soon = ms(t.soon_at);
+      expect(statusAt(t, soon - S), what).toBe('valid');
+      expect(statusAt(t, soon - 1), what).toBe('valid');
+      expect(statusAt(t, soon), what).toBe('expiring_soon');
+    }
+  });
+
   it('is expired from the exact expiry instant, not a millisecond before', () => {
-    const t = token({ exp: T0 });
-    expect(statusAt(t, T0)).toBe('expired');
-    expect(statusAt(t, T0 + 1)).toBe('expired');
-    expect(statusAt(t, T0 - 1)).toBe('expiring_soon');
+    const { meta } = demoToken('api-staging').detail;
+    const exp = ms(meta.expires_at);
+    expect(statusAt(meta, exp - 1)).toBe('expiring_soon');
+    expect(statusAt(meta, exp)).toBe('expired');
+    expect(statusAt(meta, exp + 1)).toBe('expired');
   });
 
   it('is not yet valid until the exact not-before instant', () => {
-    const t = token({ iat: T0, nbf: T0 + D, exp: T0 + 100 * D });
-    expect(statusAt(t, T0 + D - 1)).toBe('not_yet_valid');
-    expect(statusAt(t, T0 + D)).toBe('valid');
+    const { meta } = demoToken('workspace-id-token').detail;
+    const nbf = ms(meta.not_before);
+    expect(statusAt(meta, nbf - 1)).toBe('not_yet_valid');
+    expect(statusAt(meta, nbf)).toBe('valid');
   });
 
-  it('is expiring soon once less than 20% of the known lifetime remains', () => {
-    const t = token({ iat: T0, exp: T0 + 10 * D }); // 20% = 2 days
-    expect(statusAt(t, T0 + 8 * D - 1)).toBe('valid');
-    expect(statusAt(t, T0 + 8 * D)).toBe('valid'); // exactly 20% left is not "less than"
-    expect(statusAt(t, T0 + 8 * D + 1)).toBe('expiring_soon');
-  });
-
-  it('never starts expiring soon more than 14 days out', () => {
-    const t = token({ iat: T0, exp: T0 + 100 * D }); // 20% = 20 days, capped at 14
-    expect(statusAt(t, T0 + 85 * D)).toBe('valid'); // 15 days left, under 20% but over the cap
-    expect(statusAt(t, T0 + 86 * D)).toBe('valid'); // exactly 14 days left
-    expect(statusAt(t, T0 + 86 * D + 1)).toBe('expiring_soon');
-  });
-
-  it('uses 14 days when the start of the lifetime is unknown', () => {
-    const t = token({ exp: T0 + 30 * D });
-    expect(statusAt(t, T0 + 16 * D)).toBe('valid');
-    expect(statusAt(t, T0 + 16 * D + 1)).toBe('expiring_soon');
-  });
-
-  it('has no expiry when expires_at is null', () => {
-    expect(statusAt(token({ iat: T0 }), T0 + 1000 * D)).toBe('no_expiry');
-    expect(statusAt(token({ nbf: T0 + D }), T0)).toBe('not_yet_valid');
+  it('has no expiry when expires_at is null, whatever the clock says', () => {
+    const { meta } = demoToken('embeddings').detail;
+    expect(statusAt(meta, DEMO_NOW + 1000 * 86_400_000)).toBe('no_expiry');
+    expect(statusAt({ ...meta, not_before: meta.created_at }, ms(meta.created_at) - 1)).toBe('not_yet_valid');
   });
 
   it('is revoked whatever the dates say', () => {
-    expect(statusAt(token({ exp: T0, revoked: T0 - D }), T0 + D)).toBe('revoked');
-    expect(statusAt(token({ revoked: T0 }), T0)).toBe('revoked');
+    const { meta } = demoToken('alerts-bot').detail;
+    expect(statusAt(meta, DEMO_NOW)).toBe('revoked');
+    const expired = demoToken('playlist-sync').detail.meta;
+    expect(statusAt({ ...expired, revoked_at: meta.revoked_at }, DEMO_NOW)).toBe('revoked');
+  });
+
+  it('stays valid up to the expiry when core gave no soon_at', () => {
+    const { meta } = demoToken('publish').detail;
+    const exp = ms(meta.expires_at);
+    expect(statusAt({ ...meta, soon_at: null }, exp - 1)).toBe('valid');
+    expect(statusAt({ ...meta, soon_at: null }, exp)).toBe('expired');
   });
 });
 
@@ -70,24 +88,16 @@ describe('worstStatus', () => {
     expect(worstStatus(['revoked', 'revoked'])).toBe('revoked');
     expect(worstStatus([])).toBeNull();
   });
+
+  it('summarises the demo as core would: it holds an expired token', () => {
+    expect(worstStatus(metas.map((m) => m.status))).toBe('expired');
+  });
 });
 
 describe('nextStatusChange', () => {
-  const hourJwt = token({ iat: T0, exp: T0 + 3_600_000 });
-  const noExpiry = token({ iat: T0 });
-  const revoked = token({ iat: T0, exp: T0 + D, revoked: T0 });
-  const samples: Array<[string, StatusInput]> = [
-    ['a 90-day PAT', token({ iat: T0, exp: T0 + 90 * D })],
-    ['a one-hour JWT', hourJwt],
-    ['a token valid only from tomorrow', token({ iat: T0, nbf: T0 + D, exp: T0 + 30 * D })],
-    ['an expiry with no issue time', token({ exp: T0 + 60 * D })],
-    ['no expiry', noExpiry],
-    ['a revoked token', revoked],
-  ];
-
   it('names the exact instant a status changes, and nothing changes before it', () => {
-    for (const [what, t] of samples) {
-      let now = T0 - D;
+    for (const [what, t, at] of everything) {
+      let now = at - 400 * 86_400_000;
       const seen = [statusAt(t, now)];
       for (let next = nextStatusChange(t, now); next !== null; next = nextStatusChange(t, now)) {
         expect(next, what).toBeGreaterThan(now);
@@ -96,21 +106,25 @@ describe('nextStatusChange', () => {
         seen.push(statusAt(t, now));
       }
       // Walking from boundary to boundary must reach the status it has for good.
-      expect(statusAt(t, now + 1000 * D), what).toBe(seen.at(-1));
+      expect(statusAt(t, now + 1000 * 86_400_000), what).toBe(seen.at(-1));
     }
   });
 
-  it('walks a one-hour JWT through valid, expiring soon and expired', () => {
-    const soon = nextStatusChange(hourJwt, T0) ?? Number.NaN;
-    expect(soon).toBe(T0 + 48 * 60_000 + 1);
-    expect(statusAt(hourJwt, soon - 1)).toBe('valid');
-    expect(statusAt(hourJwt, soon)).toBe('expiring_soon');
-    expect(nextStatusChange(hourJwt, soon)).toBe(T0 + 3_600_000);
-    expect(nextStatusChange(hourJwt, T0 + 3_600_000)).toBeNull();
+  it('walks a token through not yet valid, valid, expiring soon and expired at core\'s instants', () => {
+    const { meta } = demoToken('workspace-id-token').detail;
+    expect(statusAt(meta, DEMO_NOW)).toBe('not_yet_valid');
+    expect(nextStatusChange(meta, DEMO_NOW)).toBe(ms(meta.not_before));
+    expect(statusAt(meta, ms(meta.not_before))).toBe('valid');
+    expect(nextStatusChange(meta, ms(meta.not_before))).toBe(ms(meta.soon_at));
+    expect(statusAt(meta, ms(meta.soon_at))).toBe('expiring_soon');
+    expect(nextStatusChange(meta, ms(meta.soon_at))).toBe(ms(meta.expires_at));
+    expect(statusAt(meta, ms(meta.expires_at))).toBe('expired');
+    expect(nextStatusChange(meta, ms(meta.expires_at))).toBeNull();
   });
 
   it('never expects a change for tokens that cannot change', () => {
-    expect(nextStatusChange(noExpiry, T0)).toBeNull();
-    expect(nextStatusChange(revoked, T0)).toBeNull();
+    expect(nextStatusChange(demoToken('embeddings').detail.meta, DEMO_NOW)).toBeNull();
+    expect(nextStatusChange(demoToken('alerts-bot').detail.meta, DEMO_NOW)).toBeNull();
+    expect(nextStatusChange(demoToken('playlist-sync').detail.meta, DEMO_NOW)).toBeNull();
   });
 });

@@ -1,20 +1,18 @@
-// Token status at an instant, mirroring the Rust rule in tokenkeeper-core, so countdowns and chips
-// change the moment a threshold passes without a round trip. `now` is always passed in.
+// Token status at an instant, from the instants core computed: `not_before`, `soon_at`,
+// `expires_at` and `revoked_at` are every instant at which a token's status changes, so the UI
+// only compares them with its clock (countdowns and chips change the moment one passes, without
+// a round trip). When expiring soon begins is core's rule; nothing here knows it. `now` is
+// always passed in.
 
 import type { Status } from '../bindings/Status';
 
-export const DAY_MS = 86_400_000;
-/** Expiring soon never starts earlier than this before expiry. */
-export const SOON_CAP_MS = 14 * DAY_MS;
-/** ...and otherwise when less than this fraction of the known lifetime remains. */
-export const SOON_FRACTION = 0.2;
-
-/** The fields of a token (or an inspection) that decide its status. */
+/** The instants of a token (`TokenMeta`) or an inspection (`Inspection`) that decide its status. */
 export interface StatusInput {
+  /** Inspections have none: only a stored token can be revoked. */
   revoked_at?: string | null;
   expires_at: string | null;
   not_before: string | null;
-  issued_at: string | null;
+  soon_at: string | null;
 }
 
 /** RFC 3339 → epoch ms; null for null or an unparseable string. */
@@ -24,11 +22,6 @@ export function parseTime(value: string | null | undefined): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-/** How long before `exp` a token counts as expiring soon, given when its lifetime started. */
-function soonThreshold(exp: number, start: number | null): number {
-  return start === null ? SOON_CAP_MS : Math.min(SOON_FRACTION * (exp - start), SOON_CAP_MS);
-}
-
 export function statusAt(meta: StatusInput, nowMs: number): Status {
   if (meta.revoked_at != null) return 'revoked';
   const exp = parseTime(meta.expires_at);
@@ -36,22 +29,20 @@ export function statusAt(meta: StatusInput, nowMs: number): Status {
   const nbf = parseTime(meta.not_before);
   if (nbf !== null && nowMs < nbf) return 'not_yet_valid';
   if (exp === null) return 'no_expiry';
-  return exp - nowMs < soonThreshold(exp, parseTime(meta.issued_at)) ? 'expiring_soon' : 'valid';
+  const soon = parseTime(meta.soon_at);
+  return soon !== null && nowMs >= soon ? 'expiring_soon' : 'valid';
 }
 
 /**
- * The first instant after `nowMs` at which `statusAt(meta, ·)` can change (not yet valid → valid,
- * valid → expiring soon, → expired), or null when it never will. Lets a view that summarises
+ * The first instant after `nowMs` at which `statusAt(meta, ·)` can change (the next of
+ * `not_before`, `soon_at`, `expires_at`), or null when it never will. Lets a view that summarises
  * many tokens recompute only when some token crosses a boundary, not on every clock tick.
  */
 export function nextStatusChange(meta: StatusInput, nowMs: number): number | null {
   if (meta.revoked_at != null) return null;
-  const exp = parseTime(meta.expires_at);
-  const nbf = parseTime(meta.not_before);
-  // Expiring soon starts on the first millisecond strictly inside the threshold.
-  const soon = exp === null ? null : Math.floor(exp - soonThreshold(exp, parseTime(meta.issued_at))) + 1;
   let next: number | null = null;
-  for (const t of [nbf, soon, exp]) {
+  for (const value of [meta.not_before, meta.soon_at, meta.expires_at]) {
+    const t = parseTime(value);
     if (t !== null && t > nowMs && (next === null || t < next)) next = t;
   }
   return next;

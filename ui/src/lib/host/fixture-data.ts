@@ -1,0 +1,37 @@
+// The fixtures a Rust test writes from the real core and vault (fixtures/*.json; never edit them by
+// hand: that test fails when they drift). The fake host serves them, so the browser build and the
+// UI tests see exactly what the app would answer, and no domain rule has to be re-written here.
+
+import type { ErrorInfo } from '../bindings/ErrorInfo';
+import type { Inspection } from '../bindings/Inspection';
+import type { ProviderInfo } from '../bindings/ProviderInfo';
+import type { TokenDetail } from '../bindings/TokenDetail';
+import catalogJson from './fixtures/catalog.json';
+import demoJson from './fixtures/demo.json';
+import inspectionsJson from './fixtures/inspections.json';
+
+/** What `inspect_token` answers for one input: the inspection (and the masked preview the vault
+ *  would show once it is stored), or the error. */
+export type InspectAnswer = { ok: Inspection; masked: string } | { error: ErrorInfo };
+
+export interface DemoFixture {
+  /** Unix seconds: the instant the vault listed and detailed these tokens. */
+  now: number;
+  tokens: Array<{ secret: string; detail: TokenDetail }>;
+}
+
+export interface InspectionsFixture {
+  /** Unix seconds: the instant `inspect_token` answered. */
+  now: number;
+  /** By the exact input pasted. */
+  samples: Record<string, InspectAnswer>;
+}
+
+// JSON imports are typed by their literal shape (every string widened to `string`); the shapes
+// are the generated bindings', which the Rust test that writes the files guarantees.
+/** `list_providers`. */
+export const CATALOG = catalogJson as unknown as ProviderInfo[];
+/** A demo vault, one token of every status, as `token_detail` answers for each. */
+export const DEMO = demoJson as unknown as DemoFixture;
+/** `inspect_token` for every demo secret and a set of paste samples. */
+export const INSPECTIONS = inspectionsJson as unknown as InspectionsFixture;

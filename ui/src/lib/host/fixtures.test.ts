@@ -1,0 +1,68 @@
+// The fake host must answer exactly what the fixtures say core answered: this is what keeps the
+// browser build and every UI test from drifting away from the app. (A Rust test keeps the
+// fixtures themselves from drifting away from core.)
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { STATUS_ORDER } from '../state/status';
+import { demoSeed } from './demo';
+import { createFakeHost, type FakeHost } from './fake';
+import { CATALOG, DEMO, INSPECTIONS } from './fixture-data';
+import catalogJson from './fixtures/catalog.json';
+import demoJson from './fixtures/demo.json';
+import inspectionsJson from './fixtures/inspections.json';
+
+let host: FakeHost;
+afterEach(() => host?.dispose());
+
+describe('the fake host against the fixtures', () => {
+  it('lists exactly the catalog list_providers returns', async () => {
+    host = createFakeHost();
+    expect(await host.listProviders()).toEqual(catalogJson);
+  });
+
+  it('answers inspect exactly as inspect_token did, for every sample', async () => {
+    host = createFakeHost({ now: () => inspectionsJson.now * 1000 });
+    const inputs = Object.keys(inspectionsJson.samples);
+    expect(inputs.length).toBeGreaterThan(0);
+    for (const [input, answer] of Object.entries(INSPECTIONS.samples)) {
+      if ('ok' in answer) await expect(host.inspect(input), input).resolves.toEqual(answer.ok);
+      else await expect(host.inspect(input), input).rejects.toEqual(answer.error);
+    }
+  });
+
+  it('seeds the demo vault with the metas, and answers the details, the vault gave', async () => {
+    const seed = demoSeed();
+    expect(seed.map((t) => t.meta)).toEqual(demoJson.tokens.map((t) => t.detail.meta));
+    host = createFakeHost({ seed, now: () => demoJson.now * 1000 });
+    expect(await host.listTokens()).toEqual(demoJson.tokens.map((t) => t.detail.meta));
+    for (const t of DEMO.tokens) {
+      expect(await host.tokenDetail(t.detail.meta.id), t.detail.meta.name).toEqual(t.detail);
+      expect(await host.revealToken(t.detail.meta.id)).toBe(t.secret);
+    }
+  });
+
+  it('stores what inspect_token said when a sample is added', async () => {
+    host = createFakeHost({ now: () => INSPECTIONS.now * 1000 });
+    for (const [input, answer] of Object.entries(INSPECTIONS.samples)) {
+      if (!('ok' in answer) || input.trim() === '') continue;
+      const provider = answer.ok.provider ?? 'stripe';
+      const name = `sample-${Object.keys(INSPECTIONS.samples).indexOf(input)}`;
+      const added = await host.addToken(input, { name, provider });
+      expect(added, input).toMatchObject({
+        format: answer.ok.format, kind: answer.ok.kind, scopes: answer.ok.scopes, account: answer.ok.account,
+        issued_at: answer.ok.issued_at, not_before: answer.ok.not_before, expires_at: answer.ok.expires_at,
+        soon_at: answer.ok.soon_at, status: answer.ok.status,
+      });
+      expect((await host.tokenDetail(added.id)).masked, input).toBe(answer.masked);
+    }
+  });
+
+  it('has a demo with one token of every status', () => {
+    expect(new Set(DEMO.tokens.map((t) => t.detail.meta.status))).toEqual(new Set(STATUS_ORDER));
+  });
+
+  it('names only catalog providers in the demo', () => {
+    const ids = new Set(CATALOG.map((p) => p.id));
+    for (const t of DEMO.tokens) expect(ids.has(t.detail.meta.provider), t.detail.meta.provider).toBe(true);
+  });
+});
