@@ -103,7 +103,7 @@ TICKING = 20
 
 
 def seed(home: Path, count: int) -> None:
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
     env = {**os.environ, "TOKENKEEPER_HOME": str(home), "TOKENKEEPER_KEYRING_SERVICE": SERVICE}
     subprocess.run([CLI, "list", "--json"], env=env, check=True, capture_output=True, timeout=30)
     if count == 0:

@@ -5,6 +5,7 @@
 
 pub mod clipboard;
 pub mod db;
+mod edit;
 pub mod error;
 pub mod identity;
 pub mod keyring;

@@ -24,11 +24,11 @@ use crate::{
         pending::{self, Purpose},
         tokens::{self, TokenRow},
     },
+    edit::{validate_name, validate_provider},
     error::{Error, Result},
     keyring::{ItemTag, StoredItem},
     lease,
     vault::{Vault, lock},
-    write::{validate_name, validate_provider},
 };
 
 /// What a reconcile pass found and did.

@@ -7,10 +7,12 @@
 //! D-Bus session with an unlocked Secret Service (see `.ci/run`); without one they fail, unless
 //! `TOKENKEEPER_SKIP_KEYRING_TESTS=1` skips them on purpose.
 
+mod bus;
 mod decode;
 mod errors;
 mod keyring;
 mod leak;
+mod stuck;
 #[path = "../../../vault/tests/support/mod.rs"]
 mod support;
 mod verify;

@@ -8,8 +8,9 @@ use tokenkeeper_vault::{Error, Vault, keyring::SecretStore};
 
 use crate::{
     NOW, TestService, keyring_available,
-    protocol::{BreakAfterWrite, PAT, PAT2, named, note_from_dead_process, secret, tag},
+    protocol::{BreakAfterWrite, PAT, PAT2, named, note_from_dead_process, secret},
     random_alnum,
+    reconcile::tag,
 };
 
 #[test]

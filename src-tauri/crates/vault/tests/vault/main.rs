@@ -1,7 +1,7 @@
 //! Integration tests of tokenkeeper-vault, one binary with a module per purpose: the write
-//! protocol and reconcile as logic on an in-memory store (`protocol`), the same promises and
-//! two vaults sharing one service on the real OS keyring (`keyring`), and the data folder's
-//! privacy and identity (`folder`).
+//! protocol (`protocol`) and the reconciler and `recover` (`reconcile`) as logic on an
+//! in-memory store, the same promises and two vaults sharing one service on the real OS
+//! keyring (`keyring`), and the data folder's privacy and identity (`folder`).
 //!
 //! Real-keyring tests need a D-Bus session with an unlocked Secret Service (see `.ci/run`).
 //! Without one they fail; set `TOKENKEEPER_SKIP_KEYRING_TESTS=1` to skip them on purpose.
@@ -9,6 +9,7 @@
 mod folder;
 mod keyring;
 mod protocol;
+mod reconcile;
 #[path = "../support/mod.rs"]
 mod support;
 

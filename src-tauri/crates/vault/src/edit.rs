@@ -1,0 +1,139 @@
+//! What a user's input does to a row: an edit (with or without a replaced secret) applied
+//! inside the write's transaction, and the checks on names, providers and pasted secrets that
+//! run before anything is written.
+
+use rusqlite::Connection;
+use tokenkeeper_core::{
+    Secret,
+    inspect::{self, Inspected},
+    model::{EventKind, ExpirySource, TokenPatch},
+    providers,
+};
+
+use crate::{
+    db::{
+        events,
+        tokens::{self, TokenRow},
+    },
+    error::{Error, Result},
+    vault::user_time,
+};
+
+/// Applies an edit (and, with `replaced`, a new secret's inspection and generation) to the row
+/// as it is now, inside the caller's transaction.
+pub(crate) fn edit(
+    tx: &Connection,
+    id: &str,
+    patch: &TokenPatch,
+    replaced: Option<(&Inspected, i64)>,
+    now: i64,
+) -> rusqlite::Result<Result<TokenRow>> {
+    let Some(before) = tokens::by_id(tx, id)? else {
+        return Ok(Err(Error::NotFound(id.to_owned())));
+    };
+    let mut row = match apply_patch(before.clone(), patch) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e)),
+    };
+    let edited = row != before;
+    let clash = tokens::by_name(tx, Some(&row.provider), &row.name)?
+        .into_iter()
+        .any(|other| other.id != row.id);
+    if clash {
+        return Ok(Err(Error::DuplicateName {
+            provider: row.provider,
+            name: row.name,
+        }));
+    }
+    if let Some((inspected, generation)) = replaced {
+        row.secret_generation = generation;
+        row.secret_missing = false;
+        row.format = inspected.inspection.format;
+        row.issued_at = inspected.lifetime.issued_at;
+        row.not_before = inspected.lifetime.not_before;
+        // A new JWT brings its own expiry, unless the edit set one by hand.
+        if patch.expires_at.is_none()
+            && (inspected.lifetime.expires_at.is_some()
+                || row.expiry_source == Some(ExpirySource::Jwt))
+        {
+            row.expires_at = inspected.lifetime.expires_at;
+            row.expiry_source = row.expires_at.map(|_| ExpirySource::Jwt);
+        }
+    }
+    if replaced.is_none() && !edited {
+        return Ok(Ok(row));
+    }
+    tokens::update(tx, &row)?;
+    if replaced.is_some() {
+        events::append(tx, id, EventKind::SecretReplaced, "", now)?;
+    }
+    if edited {
+        events::append(tx, id, EventKind::Edited, "", now)?;
+    }
+    Ok(Ok(row))
+}
+
+pub(crate) fn apply_patch(mut row: TokenRow, patch: &TokenPatch) -> Result<TokenRow> {
+    if let Some(p) = &patch.provider {
+        validate_provider(p)?;
+        row.provider = p.clone();
+    }
+    if let Some(n) = &patch.name {
+        row.name = validate_name(n)?;
+    }
+    if let Some(k) = patch.kind {
+        row.kind = k;
+    }
+    if let Some(s) = &patch.scopes {
+        row.scopes = s.clone();
+    }
+    if let Some(a) = &patch.account {
+        row.account = Some(a.clone()).filter(|a| !a.is_empty());
+    }
+    if let Some(exp) = &patch.expires_at {
+        let at = exp.as_deref().map(user_time).transpose()?;
+        if at != row.expires_at {
+            row.expires_at = at;
+            row.expiry_source = at.map(|_| ExpirySource::User);
+        }
+    }
+    if let Some(n) = &patch.notes {
+        row.notes = n.clone();
+    }
+    if let Some(t) = &patch.tags {
+        row.tags = t.clone();
+    }
+    Ok(row)
+}
+
+/// Normalises and inspects a secret before it is stored. A malformed token is refused with the
+/// inspection's error; nothing is written.
+pub(crate) fn prepare_secret(secret: &Secret, now: i64) -> Result<(Secret, Inspected)> {
+    let inspected = inspect::decode(secret.expose(), now)?;
+    let normalized = Secret::new(inspect::normalize(secret.expose()).to_owned());
+    Ok((normalized, inspected))
+}
+
+pub(crate) fn validate_name(name: &str) -> Result<String> {
+    let n = name.trim();
+    if n.is_empty() {
+        return Err(Error::invalid("Give the token a name, such as `ci-deploy`"));
+    }
+    if n.contains('/') || n.chars().any(char::is_control) || n.chars().count() > 100 {
+        return Err(Error::invalid(format!(
+            "`{n}` cannot be a name: use up to 100 characters without `/`"
+        )));
+    }
+    Ok(n.to_owned())
+}
+
+pub(crate) fn validate_provider(id: &str) -> Result<()> {
+    if providers::is_known(id) {
+        return Ok(());
+    }
+    let known: Vec<String> = providers::catalog().into_iter().map(|p| p.id).collect();
+    Err(Error::invalid(format!(
+        "`{id}` is not a provider; use one of {} or oidc:<name>",
+        known.join(", ")
+    )))
+}
