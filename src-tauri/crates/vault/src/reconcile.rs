@@ -26,7 +26,7 @@ use crate::{
     },
     edit::{validate_name, validate_provider},
     error::{Error, Result},
-    keyring::{ItemTag, StoredItem},
+    keyring::StoredItem,
     lease,
     vault::{Vault, lock},
 };
@@ -173,7 +173,7 @@ impl Vault {
             if let Some(row) = rows.iter().find(|(rid, _, _)| rid == id)
                 && let Ok(row) = self.row(&row.0)
             {
-                self.secrets.retag(&item.account, &self.tag_for(&row))?;
+                self.secrets.retag(&item.account, &self.tag(&row))?;
                 report.adopted += 1;
             }
         }
@@ -224,14 +224,6 @@ impl Vault {
             tracing::info!(?report, "reconciled vault with keyring");
         }
         Ok(report)
-    }
-
-    fn tag_for(&self, row: &TokenRow) -> ItemTag {
-        ItemTag {
-            vault: self.id().to_owned(),
-            token_id: row.id.clone(),
-            name: format!("{}/{}", row.provider, row.name),
-        }
     }
 
     /// Makes a row again for every item of this vault (or, with `from_vault`, of that vault)
@@ -325,7 +317,7 @@ impl Vault {
         tx.commit().map_err(self.storage())?;
         drop(conn);
         if item.vault.as_deref() != Some(self.id()) {
-            self.secrets.retag(&item.account, &self.tag_for(&row))?;
+            self.secrets.retag(&item.account, &self.tag(&row))?;
         }
         Ok(Some(format!("{}/{}", row.provider, row.name)))
     }

@@ -34,7 +34,8 @@ use crate::{
 type Commit<'a> = Box<dyn FnOnce(&Connection, i64) -> rusqlite::Result<Result<TokenRow>> + 'a>;
 
 impl Vault {
-    fn tag(&self, row: &TokenRow) -> ItemTag {
+    /// Who an item written for `row` belongs to.
+    pub(crate) fn tag(&self, row: &TokenRow) -> ItemTag {
         ItemTag {
             vault: self.id().to_owned(),
             token_id: row.id.clone(),
