@@ -29,7 +29,18 @@ binary="$work/root/usr/bin/${exec_line%% *}"
 export TOKENKEEPER_HOME="$work/home" TOKENKEEPER_KEYRING_SERVICE="tk-deb-$$"
 "$binary" >"$work/app.log" 2>&1 &
 app_pid=$!
-if ! timeout 30 xdotool search --sync --onlyvisible --name '^Tokenkeeper$' >/dev/null; then
+# Poll rather than `xdotool search --sync`: a search aborts with BadWindow when a transient
+# window (GTK makes a few while starting) is destroyed between listing and querying it.
+window_shown() {
+  local deadline=$((SECONDS + 30))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    kill -0 "$app_pid" 2>/dev/null || return 1
+    xdotool search --onlyvisible --name '^Tokenkeeper$' >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  return 1
+}
+if ! window_shown; then
   cat "$work/app.log"
   fail "starting $exec_line from the desktop entry showed no Tokenkeeper window within 30 s"
 fi
