@@ -5,7 +5,7 @@
 TAURI := env CI=true ui/node_modules/.bin/tauri
 SESSION := scripts/session.sh
 
-.PHONY: run test deps app app-release deb lint test-rust test-ui test-e2e test-package bindings bench cli
+.PHONY: run test deps app app-release deb lint test-rust test-ui test-e2e test-package bindings bench cli screenshots
 
 run: deps app
 	./target/debug/tokenkeeper-app
@@ -49,6 +49,10 @@ test-rust:
 
 test-e2e: app
 	$(SESSION) tests/e2e/run.sh
+
+# Refreshes docs/screenshots (README's pictures) by running the e2e suite with them as target.
+screenshots: app
+	TK_SCREENSHOTS=$(CURDIR)/docs/screenshots $(SESSION) tests/e2e/run.sh
 
 # Builds the .deb and checks its desktop entry starts the app (without installing it).
 test-package: deb

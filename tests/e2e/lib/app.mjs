@@ -3,7 +3,8 @@
 
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { remote } from 'webdriverio';
 
 /** What run.sh started: one tauri-driver per app environment, with its env and log file. */
@@ -306,6 +307,7 @@ export async function waitShown(browser, selector, message, timeout = 5_000) {
 
 /** Saves a screenshot of the window's page as a PNG file. */
 export async function screenshot(browser, path) {
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, Buffer.from(await browser.takeScreenshot(), 'base64'));
 }
 
