@@ -317,10 +317,11 @@ impl Vault {
     }
 }
 
-/// Test hook (debug builds only): `TOKENKEEPER_FAULT=<point>:fail` returns an error at `point`,
-/// `<point>:abort` kills the process there, to prove that no step loses data.
+/// Test hook (only with the `test-support` feature, which `cargo test` turns on for the binaries
+/// it tests and no shipped build has): `TOKENKEEPER_FAULT=<point>:fail` returns an error at
+/// `point`, `<point>:abort` kills the process there, to prove that no step loses data.
 fn fault_point(point: &str) -> Result<()> {
-    if cfg!(debug_assertions)
+    if cfg!(feature = "test-support")
         && let Ok(spec) = std::env::var("TOKENKEEPER_FAULT")
         && let Some(action) = spec.strip_prefix(point).and_then(|r| r.strip_prefix(':'))
     {
