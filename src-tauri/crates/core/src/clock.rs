@@ -61,23 +61,19 @@ pub fn parse_expiry(s: &str, now: i64) -> Result<i64> {
     })
 }
 
-/// A countdown in the app's words: `in 12d 4h` beyond a day, `in 04:12:09` under a day,
-/// `expired 2h ago` after.
+/// A countdown in the app's words: `in 12d 4h` beyond a day, `in 4h 12m` under a day (changes
+/// once a minute), `in 12:09` under an hour (ticks every second), `expired 2h ago` after. The
+/// UI's countdown is tested against this function's output (generated fixtures).
 pub fn countdown(expires_at: Option<i64>, now: i64) -> String {
     let Some(exp) = expires_at else {
         return "never expires".into();
     };
     let left = exp.saturating_sub(now);
     if left > 0 {
-        if left >= 86_400 {
-            format!("in {}d {}h", left / 86_400, left % 86_400 / 3_600)
-        } else {
-            format!(
-                "in {:02}:{:02}:{:02}",
-                left / 3_600,
-                left % 3_600 / 60,
-                left % 60
-            )
+        match left {
+            86_400.. => format!("in {}d {}h", left / 86_400, left % 86_400 / 3_600),
+            3_600.. => format!("in {}h {}m", left / 3_600, left % 3_600 / 60),
+            _ => format!("in {:02}:{:02}", left / 60, left % 60),
         }
     } else {
         let ago = now.saturating_sub(exp);
@@ -87,6 +83,70 @@ pub fn countdown(expires_at: Option<i64>, now: i64) -> String {
             3_600..86_400 => format!("expired {}h ago", ago / 3_600),
             _ => format!("expired {}d ago", ago / 86_400),
         }
+    }
+}
+
+/// The instant at which [`countdown`]'s text next changes (`None` when it never will again
+/// or the token has no expiry), so a screen only repaints a row when its words change.
+pub fn countdown_changes_at(expires_at: Option<i64>, now: i64) -> Option<i64> {
+    let exp = expires_at?;
+    let left = exp.saturating_sub(now);
+    let step = |unit: i64| {
+        // The text shows whole units of `left`; it changes when `left` drops below the next
+        // multiple, i.e. one second after `left` reaches a multiple of `unit`.
+        let r = left % unit;
+        now.saturating_add(if r == 0 { 1 } else { r + 1 }.min(left))
+    };
+    Some(match left {
+        86_400.. => step(3_600).min(exp - 86_400 + 1).max(now + 1),
+        3_600.. => step(60).min(exp - 3_600 + 1).max(now + 1),
+        1.. => now + 1,
+        _ => {
+            let ago = now.saturating_sub(exp);
+            match ago {
+                0..60 => exp + 60,
+                60..3_600 => now + (60 - ago % 60),
+                3_600..86_400 => now + (3_600 - ago % 3_600),
+                _ => now + (86_400 - ago % 86_400),
+            }
+        }
+    })
+}
+
+/// A duration a user typed: `90d`, `12h`, `30m`, `60s`, or `0` (at the moment itself).
+pub fn parse_duration(s: &str) -> Result<i64> {
+    let t = s.trim();
+    if t == "0" {
+        return Ok(0);
+    }
+    let bad = || {
+        Error::InvalidInput(format!(
+            "`{s}` is not a duration: write a number with a unit, like 14d, 3h, 10m, 60s or 0"
+        ))
+    };
+    let mult = match t.chars().last() {
+        Some('w') => 7 * 86_400,
+        Some('d') => 86_400,
+        Some('h') => 3_600,
+        Some('m') => 60,
+        Some('s') => 1,
+        _ => return Err(bad()),
+    };
+    let n: i64 = t[..t.len() - 1].parse().map_err(|_| bad())?;
+    if n < 0 {
+        return Err(bad());
+    }
+    n.checked_mul(mult).ok_or_else(bad)
+}
+
+/// A duration in the shortest exact unit: `14d`, `36h`, `90m`, `45s`, `0`.
+pub fn format_duration(secs: i64) -> String {
+    match secs {
+        0 => "0".into(),
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3_600 == 0 => format!("{}h", s / 3_600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
     }
 }
 
@@ -132,11 +192,54 @@ mod tests {
         assert_eq!(countdown(None, 0), "never expires");
         assert_eq!(countdown(Some(86_400 + 4 * 3_600 + 5), 0), "in 1d 4h");
         assert_eq!(countdown(Some(86_400), 0), "in 1d 0h");
-        assert_eq!(countdown(Some(86_399), 0), "in 23:59:59");
-        assert_eq!(countdown(Some(1), 0), "in 00:00:01");
+        assert_eq!(countdown(Some(86_399), 0), "in 23h 59m");
+        assert_eq!(countdown(Some(3_600), 0), "in 1h 0m");
+        assert_eq!(countdown(Some(3_599), 0), "in 59:59");
+        assert_eq!(countdown(Some(1), 0), "in 00:01");
         assert_eq!(countdown(Some(0), 0), "expired just now");
         assert_eq!(countdown(Some(0), 7_200), "expired 2h ago");
         assert_eq!(countdown(Some(0), 3 * 86_400), "expired 3d ago");
+    }
+
+    #[test]
+    fn countdown_changes_exactly_when_its_text_does() {
+        // Walk second by second over the interesting spans and check the prediction.
+        let exp = 2 * 86_400 + 7;
+        for now in (0..exp + 90_000)
+            .step_by(101)
+            .chain(exp - 3_700..exp + 3_700)
+        {
+            let at = countdown_changes_at(Some(exp), now).expect("an expiry changes");
+            assert!(at > now, "at {now}: next change {at} is not in the future");
+            let text = countdown(Some(exp), now);
+            for t in now + 1..at {
+                assert_eq!(
+                    countdown(Some(exp), t),
+                    text,
+                    "changed early at {t} (from {now})"
+                );
+            }
+            assert_ne!(
+                countdown(Some(exp), at),
+                text,
+                "no change at {at} (from {now})"
+            );
+        }
+        assert_eq!(countdown_changes_at(None, 0), None);
+    }
+
+    #[test]
+    fn durations_and_leads() {
+        assert_eq!(parse_duration("14d").ok(), Some(14 * 86_400));
+        assert_eq!(parse_duration(" 60s ").ok(), Some(60));
+        assert_eq!(parse_duration("2w").ok(), Some(14 * 86_400));
+        assert_eq!(parse_duration("0").ok(), Some(0));
+        for bad in ["", "d", "-1h", "1y", "1.5h", "99999999999999999d"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} was accepted");
+        }
+        for secs in [0, 60, 90 * 60, 36 * 3_600, 14 * 86_400, 45] {
+            assert_eq!(parse_duration(&format_duration(secs)).ok(), Some(secs));
+        }
     }
 
     #[test]

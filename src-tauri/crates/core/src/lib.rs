@@ -1,5 +1,5 @@
 //! tokenkeeper-core: Tokenkeeper's pure domain — the model, token inspection and signature
-//! checks, expiry status and the provider catalog as data. No I/O, no clock, no network: every
+//! checks, expiry status, the reminder schedule and the provider catalog as data. No I/O, no clock, no network: every
 //! function takes `now` and its inputs as parameters. It must never depend on SQLite, the
 //! keyring, the clipboard, an HTTP client or tauri (`cargo tree -p tokenkeeper-core` shows it).
 
@@ -7,7 +7,9 @@ pub mod clock;
 pub mod error;
 pub mod inspect;
 pub mod model;
+pub mod notice;
 pub mod providers;
+pub mod remind;
 pub mod secret;
 pub mod status;
 pub mod verify;

@@ -1,0 +1,216 @@
+//! The reminder schedule: which expiry and rotation reminders are due at `now`, which of them
+//! to announce and which to fold into a summary, and the next instant anything changes. Pure:
+//! the caller passes the tokens, what has already fired and `now`; nothing here reads a clock.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+/// The default lead times: 14 days, 3 days, 1 day, 1 hour and at expiry.
+pub const DEFAULT_LEADS: [i64; 5] = [14 * 86_400, 3 * 86_400, 86_400, 3_600, 0];
+
+/// A reminder that became due less than this long ago is announced as new; older ones (they
+/// fell due while nothing was running, the computer slept or the clock jumped) go into one
+/// summary instead of a burst.
+pub const FRESH_SECS: i64 = 15 * 60;
+
+/// More fresh announcements than this at once are also sent as one summary.
+pub const MAX_SEPARATE: usize = 3;
+
+/// What a reminder is about.
+#[derive(strum::EnumString, strum::AsRefStr)]
+#[strum(serialize_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    Expiry,
+    Rotation,
+}
+
+/// One reminder: `lead` seconds before `target_at` (the expiry or rotation date) of a token.
+/// A new expiry (after a replace or refresh) is a new `target_at`, so it starts fresh.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReminderKey {
+    pub token_id: String,
+    pub target: Target,
+    pub target_at: i64,
+    pub lead: i64,
+}
+
+impl ReminderKey {
+    pub fn fire_at(&self) -> i64 {
+        self.target_at.saturating_sub(self.lead)
+    }
+}
+
+/// A token as the schedule sees it (unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watched {
+    pub id: String,
+    /// "GitHub / ci-deploy": the provider's name and the token's.
+    pub label: String,
+    /// When the token's life began (`iat`, else when it was added): leads longer than its
+    /// life do not fit.
+    pub start: i64,
+    /// When it was added to Tokenkeeper: reminders that fell due before then are settled
+    /// silently (the user saw the token's state when adding it).
+    pub added_at: i64,
+    pub expires_at: Option<i64>,
+    /// When the current secret was stored; with `rotate_every` this gives the rotation date.
+    pub secret_set_at: i64,
+    pub rotate_every: Option<i64>,
+    /// The token's own lead times, or `None` for the app's.
+    pub leads: Option<Vec<i64>>,
+    pub revoked: bool,
+}
+
+impl Watched {
+    pub fn rotate_at(&self) -> Option<i64> {
+        self.rotate_every
+            .filter(|e| *e > 0)
+            .map(|e| self.secret_set_at.saturating_add(e))
+    }
+}
+
+/// The leads that apply to a span of `life` seconds. The app's leads (`own == false`) are
+/// skipped when longer than half the life (a reminder in the first half of a token's life is
+/// noise); when none but "at expiry" is left, a lead of 10 % of the life is added, so a 1-hour
+/// token is reminded 6 minutes ahead. Leads the user set on the token are kept unless longer
+/// than the whole life. Sorted longest first, without duplicates.
+pub fn fitting_leads(leads: &[i64], life: i64, own: bool) -> Vec<i64> {
+    let life = life.max(0);
+    let fits = |l: i64| {
+        l >= 0
+            && if own {
+                l < life || l == 0
+            } else {
+                l == 0 || l <= life / 2
+            }
+    };
+    let mut out: Vec<i64> = leads.iter().copied().filter(|l| fits(*l)).collect();
+    if !own && !out.iter().any(|l| *l > 0) && life >= 60 {
+        out.push(life / 10);
+    }
+    out.sort_unstable_by(|a, b| b.cmp(a));
+    out.dedup();
+    out
+}
+
+/// Every reminder a token has, whether due or not.
+pub fn reminders(t: &Watched, default_leads: &[i64]) -> Vec<ReminderKey> {
+    if t.revoked {
+        return Vec::new();
+    }
+    let (leads, own) = match &t.leads {
+        Some(l) => (l.as_slice(), true),
+        None => (default_leads, false),
+    };
+    let mut out = Vec::new();
+    let mut add = |target: Target, target_at: i64, life: i64| {
+        for lead in fitting_leads(leads, life, own) {
+            out.push(ReminderKey {
+                token_id: t.id.clone(),
+                target,
+                target_at,
+                lead,
+            });
+        }
+    };
+    if let Some(exp) = t.expires_at {
+        add(Target::Expiry, exp, exp.saturating_sub(t.start));
+    }
+    if let (Some(at), Some(every)) = (t.rotate_at(), t.rotate_every) {
+        // A rotation date past the expiry means nothing: the token is gone by then.
+        if t.expires_at.is_none_or(|exp| at < exp) {
+            add(Target::Rotation, at, every);
+        }
+    }
+    out
+}
+
+/// One due reminder to announce, with the token it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub key: ReminderKey,
+    pub label: String,
+    /// It fell due more than [`FRESH_SECS`] ago.
+    pub stale: bool,
+}
+
+/// What to do now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Due reminders to tell the user about, at most one per token and target (the latest
+    /// lead), soonest target first.
+    pub due: Vec<Due>,
+    /// Due reminders superseded by a later lead of the same target: recorded as fired
+    /// without a notification of their own.
+    pub folded: Vec<ReminderKey>,
+    /// The next instant at which a reminder falls due, if any.
+    pub wake_at: Option<i64>,
+}
+
+impl Plan {
+    /// Every key this plan settles (announced or folded).
+    pub fn keys(&self) -> impl Iterator<Item = &ReminderKey> {
+        self.due.iter().map(|d| &d.key).chain(&self.folded)
+    }
+
+    /// Whether the announcements go out as one summary rather than one notification each.
+    pub fn summarize(&self) -> bool {
+        self.due.len() > 1 && (self.due.iter().any(|d| d.stale) || self.due.len() > MAX_SEPARATE)
+    }
+}
+
+/// The schedule at `now`: what is due and not yet in `fired`, and when to look again.
+pub fn plan(
+    tokens: &[Watched],
+    default_leads: &[i64],
+    fired: &HashSet<ReminderKey>,
+    now: i64,
+) -> Plan {
+    let mut plan = Plan::default();
+    for t in tokens {
+        let mut latest: [Option<ReminderKey>; 2] = [None, None];
+        for key in reminders(t, default_leads) {
+            if fired.contains(&key) {
+                continue;
+            }
+            let at = key.fire_at();
+            if at > now {
+                plan.wake_at = Some(plan.wake_at.map_or(at, |w| w.min(at)));
+                continue;
+            }
+            if at < t.added_at {
+                plan.folded.push(key);
+                continue;
+            }
+            let slot = &mut latest[key.target as usize];
+            match slot {
+                Some(prev) if prev.fire_at() >= at => plan.folded.push(key),
+                _ => {
+                    if let Some(prev) = slot.replace(key) {
+                        plan.folded.push(prev);
+                    }
+                }
+            }
+        }
+        for key in latest.into_iter().flatten() {
+            plan.due.push(Due {
+                stale: now.saturating_sub(key.fire_at()) > FRESH_SECS,
+                label: t.label.clone(),
+                key,
+            });
+        }
+    }
+    plan.due.sort_by(|a, b| {
+        (a.key.target_at, &a.label, a.key.target).cmp(&(b.key.target_at, &b.label, b.key.target))
+    });
+    plan.folded.sort();
+    plan
+}
+
+#[cfg(test)]
+#[path = "remind_tests.rs"]
+mod tests;
