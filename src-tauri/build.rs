@@ -15,6 +15,9 @@ fn main() {
             "get_settings",
             "set_settings",
             "open_url",
+            "notification_health",
+            "parse_leads",
+            "format_leads",
         ]),
     ))
     .expect("tauri build configuration is valid");

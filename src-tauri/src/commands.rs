@@ -7,10 +7,11 @@ use tauri_plugin_opener::OpenerExt;
 use tokenkeeper_core::{
     Error, Secret, inspect,
     model::{
-        CopyReceipt, ErrorInfo, Inspection, KeyringHealth, NewTokenMeta, Settings, TokenDetail,
-        TokenMeta, TokenPatch,
+        CopyReceipt, ErrorInfo, Inspection, KeyringHealth, NewTokenMeta, NotificationHealth,
+        Settings, TokenDetail, TokenMeta, TokenPatch,
     },
     providers::{self, ProviderInfo},
+    remind,
 };
 
 use crate::state::{AppState, now};
@@ -96,4 +97,22 @@ pub fn open_url(app: AppHandle, url: String) -> Res<()> {
     app.opener().open_url(url, None::<&str>).map_err(|e| {
         tokenkeeper_vault::Error::Internal(format!("Could not open the browser: {e}")).into()
     })
+}
+
+/// Whether reminders reach the desktop (a notification server answered at the last check).
+#[tauri::command(async)]
+pub fn notification_health(state: State<'_, AppState>) -> NotificationHealth {
+    state.notification_health()
+}
+
+/// Lead times as typed (`14d,3d,1h,0`, `none`, `default`), read by the core's one parser.
+#[tauri::command]
+pub fn parse_leads(text: String) -> Res<Option<Vec<i64>>> {
+    Ok(remind::parse_leads(&text)?)
+}
+
+/// Lead times as the core writes them (`14d,3d,1h,0`).
+#[tauri::command]
+pub fn format_leads(leads: Vec<i64>) -> String {
+    remind::format_leads(&leads)
 }

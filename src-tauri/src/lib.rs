@@ -72,6 +72,9 @@ pub fn run() {
             commands::get_settings,
             commands::set_settings,
             commands::open_url,
+            commands::notification_health,
+            commands::parse_leads,
+            commands::format_leads,
         ])
         .build(tauri::generate_context!())
         .expect("the Tauri context is valid");

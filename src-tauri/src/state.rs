@@ -9,7 +9,7 @@ use std::{
 use tauri::{AppHandle, Emitter, Manager};
 use tokenkeeper_core::{
     Secret,
-    model::{ClipboardCleared, CopyReceipt, EventKind},
+    model::{ClipboardCleared, CopyReceipt, EventKind, NotificationHealth},
 };
 use tokenkeeper_vault::{Error, Vault, clipboard::SecretClipboard};
 
@@ -22,6 +22,8 @@ pub struct AppState {
     pub vault: Arc<Vault>,
     clipboard: Mutex<Option<SecretClipboard>>,
     last_copied: Mutex<Option<Secret>>,
+    /// What the watcher last learned about the notification server.
+    notifications: Mutex<NotificationHealth>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -34,7 +36,24 @@ impl AppState {
             vault,
             clipboard: Mutex::new(None),
             last_copied: Mutex::new(None),
+            notifications: Mutex::new(NotificationHealth {
+                ok: true,
+                server: None,
+                message: None,
+            }),
         }
+    }
+
+    pub fn notification_health(&self) -> NotificationHealth {
+        lock(&self.notifications).clone()
+    }
+
+    /// Records what the watcher found; true when it changed (the UI is then told).
+    pub fn set_notification_health(&self, health: NotificationHealth) -> bool {
+        let mut current = lock(&self.notifications);
+        let changed = *current != health;
+        *current = health;
+        changed
     }
 
     /// Copies a token in Rust (the UI never sees it), marked secret, and schedules its clearing.

@@ -327,5 +327,53 @@ pub fn generate() -> BTreeMap<&'static str, String> {
             "inspections.json",
             pretty(json!({ "now": NOW, "samples": inspections })),
         ),
+        ("countdowns.json", pretty(countdowns())),
     ])
+}
+
+/// The core's countdown words and the instant they next change, for spans across every
+/// boundary: the UI's countdown is tested against these, so the two cannot drift.
+fn countdowns() -> Value {
+    use tokenkeeper_core::clock::{countdown, countdown_changes_at};
+    let spans = [
+        40 * D + 5 * H + 7,
+        2 * D,
+        D + 1,
+        D,
+        D - 1,
+        4 * H + 12 * 60 + 30,
+        2 * H,
+        H + 1,
+        H,
+        H - 1,
+        12 * 60 + 9,
+        61,
+        60,
+        59,
+        1,
+        0,
+        -1,
+        -59,
+        -60,
+        -61,
+        -H + 1,
+        -H,
+        -2 * H - 5,
+        -D + 1,
+        -D,
+        -3 * D - 7,
+    ];
+    let cases: Vec<Value> = spans
+        .iter()
+        .map(|left| {
+            let exp = NOW + left;
+            json!({
+                "expires_at": exp,
+                "now": NOW,
+                "text": countdown(Some(exp), NOW),
+                "changes_at": countdown_changes_at(Some(exp), NOW),
+            })
+        })
+        .collect();
+    json!({ "never": countdown(None, NOW), "cases": cases })
 }

@@ -37,6 +37,9 @@ fn generate(dir: &Path) {
         CopyReceipt,
         ClipboardCleared,
         ProviderInfo,
+        ReminderInfo,
+        NotificationHealth,
+        OpenToken,
     );
 }
 

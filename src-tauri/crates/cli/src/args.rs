@@ -43,6 +43,57 @@ pub enum Command {
         notes: Option<String>,
         #[arg(long = "tag")]
         tags: Vec<String>,
+        /// Reminder lead times before expiry, like 14d,3d,1h,0 (0 = at expiry), or `none`;
+        /// the app's (Settings) when left out.
+        #[arg(long, value_name = "LEADS")]
+        remind: Option<String>,
+        /// Remind before this rotation period runs out (60d), even if the token never expires.
+        #[arg(long, value_name = "DURATION")]
+        rotate_every: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a token's metadata (the secret stays; `replace` changes that).
+    Edit {
+        token: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, short)]
+        provider: Option<String>,
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<TokenKind>,
+        /// Expiry: RFC 3339, a date, a duration from now (90d), or `never`.
+        #[arg(long)]
+        expires: Option<String>,
+        /// Reminder lead times (14d,3d,1h,0), `none`, or `default` for the app's.
+        #[arg(long, value_name = "LEADS")]
+        remind: Option<String>,
+        /// Rotation period (60d), or `none`.
+        #[arg(long, value_name = "DURATION")]
+        rotate_every: Option<String>,
+        /// Comma-separated scopes (replaces the list).
+        #[arg(long, value_delimiter = ',')]
+        scopes: Option<Vec<String>>,
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+        /// Tags (replaces the list; give --tag once per tag).
+        #[arg(long = "tag")]
+        tags: Option<Vec<String>>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List tokens that have lapsed or whose expiry or rotation date falls within DURATION.
+    /// Exits 3 when any is listed, 0 when none: `tokenkeeper due --within 7d || alert`.
+    Due {
+        /// How far ahead to look (7d, 12h); default: the longest reminder lead time.
+        #[arg(long, value_name = "DURATION")]
+        within: Option<String>,
+        /// Send the desktop reminders that are due, once (the app never repeats them), for a
+        /// systemd timer or cron when the app is not running.
+        #[arg(long)]
+        notify: bool,
         #[arg(long)]
         json: bool,
     },

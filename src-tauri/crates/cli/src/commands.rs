@@ -2,6 +2,7 @@
 
 use std::{
     io::{IsTerminal, Read, Write},
+    process::ExitCode,
     sync::Arc,
     time::Duration,
 };
@@ -9,19 +10,60 @@ use std::{
 use anyhow::{Context, Result, bail};
 use tokenkeeper_core::{
     Secret,
-    clock::{parse_expiry, rfc3339},
+    clock::{parse_duration, parse_expiry, rfc3339},
     inspect::{self, MAX_TOKEN_BYTES},
     model::{EventKind, NewTokenMeta, SignatureState},
+    remind::parse_leads,
     verify,
 };
 use tokenkeeper_vault::{Vault, clipboard::SecretClipboard, keyring::OsKeyring, paths};
 
-use crate::{args::Cli, args::Command, doctor, output};
+use crate::{args::Cli, args::Command, doctor, output, remind};
 
-pub fn run(cli: Cli) -> Result<()> {
+pub fn run(cli: Cli) -> Result<ExitCode> {
     // The one clock read: every command below works as of this instant.
     let now = chrono::Utc::now().timestamp();
     match cli.command {
+        Command::Due {
+            within,
+            notify,
+            json,
+        } => remind::due(&open_metadata()?, within.as_deref(), notify, json, now),
+        other => run_command(other, now).map(|()| ExitCode::SUCCESS),
+    }
+}
+
+fn run_command(command: Command, now: i64) -> Result<()> {
+    match command {
+        Command::Due { .. } => unreachable!("handled by run"),
+        Command::Edit {
+            token,
+            name,
+            provider,
+            kind,
+            expires,
+            remind,
+            rotate_every,
+            scopes,
+            account,
+            notes,
+            tags,
+            json,
+        } => {
+            let args = remind::EditArgs {
+                name,
+                provider,
+                kind,
+                expires,
+                remind,
+                rotate_every,
+                scopes,
+                account,
+                notes,
+                tags,
+            };
+            remind::edit(&open_metadata()?, &token, args, json, now)
+        }
         Command::Add {
             name,
             provider,
@@ -31,8 +73,12 @@ pub fn run(cli: Cli) -> Result<()> {
             account,
             notes,
             tags,
+            remind,
+            rotate_every,
             json,
         } => {
+            let remind = remind.as_deref().map(parse_leads).transpose()?.flatten();
+            let rotate_every_secs = rotate_every.as_deref().map(parse_duration).transpose()?;
             let expires_at = expires
                 .map(|e| parse_expiry(&e, now).map(|t| rfc3339(t).unwrap_or_default()))
                 .transpose()?;
@@ -47,6 +93,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 expires_at,
                 notes,
                 tags: Some(tags),
+                remind,
+                rotate_every_secs,
             };
             let stored = vault.add(&secret, meta, now)?;
             if json {

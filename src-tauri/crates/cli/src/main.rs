@@ -1,11 +1,13 @@
 //! `tokenkeeper`: the command-line interface on the same vault as the desktop app, so scripts
 //! fetch tokens at run time instead of hard-coding them. `get` is the only command that prints
-//! a secret. Errors are one `error: …` line on stderr and exit 1; usage errors exit 2.
+//! a secret. Errors are one `error: …` line on stderr and exit 1; usage errors exit 2; `due`
+//! exits 3 when it lists anything.
 
 mod args;
 mod commands;
 mod doctor;
 mod output;
+mod remind;
 
 use std::process::ExitCode;
 
@@ -15,7 +17,7 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     init_logging();
     match commands::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {}", one_line(&e));
             ExitCode::from(1)

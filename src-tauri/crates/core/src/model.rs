@@ -23,7 +23,7 @@ pub enum Format {
 /// What a token is for, as far as Tokenkeeper can tell.
 #[derive(strum::EnumString, strum::AsRefStr)]
 #[strum(serialize_all = "snake_case")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenKind {
@@ -138,6 +138,16 @@ pub struct TokenMeta {
     pub last_copied_at: Option<String>,
     /// The keyring no longer holds this token's secret (found by the reconciler).
     pub secret_missing: bool,
+    /// The token's own reminder lead times in seconds before expiry (and before the rotation
+    /// date); `null` uses the app's (Settings), `[]` means no reminders.
+    #[cfg_attr(feature = "ts", ts(type = "Array<number> | null"))]
+    pub remind: Option<Vec<i64>>,
+    /// "Rotate every N seconds": reminds before the rotation date even when the token never
+    /// expires.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub rotate_every_secs: Option<i64>,
+    /// RFC 3339 UTC: when the current secret is due for rotation (stored + `rotate_every_secs`).
+    pub rotate_at: Option<String>,
     /// Status at the moment the list was made; clients with a clock compare the instants above.
     pub status: Status,
 }
@@ -155,6 +165,12 @@ pub struct NewTokenMeta {
     pub expires_at: Option<String>,
     pub notes: Option<String>,
     pub tags: Option<Vec<String>>,
+    /// Reminder lead times in seconds; `None` uses the app's.
+    #[cfg_attr(feature = "ts", ts(type = "Array<number> | null", optional))]
+    pub remind: Option<Vec<i64>>,
+    /// Seconds between rotations; `None` takes the provider's proposal, if it has one.
+    #[cfg_attr(feature = "ts", ts(type = "number | null", optional))]
+    pub rotate_every_secs: Option<i64>,
 }
 
 /// An edit of a stored token's metadata. `None` leaves a field as it is.
@@ -172,6 +188,14 @@ pub struct TokenPatch {
     pub expires_at: Option<Option<String>>,
     pub notes: Option<String>,
     pub tags: Option<Vec<String>>,
+    /// `Some(None)` goes back to the app's lead times; `Some(Some([]))` turns reminders off.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "ts", ts(type = "Array<number> | null", optional))]
+    pub remind: Option<Option<Vec<i64>>>,
+    /// `Some(None)` drops the rotation policy.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null", optional))]
+    pub rotate_every_secs: Option<Option<i64>>,
 }
 
 fn double_option<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
@@ -229,6 +253,38 @@ pub struct TokenDetail {
     /// A masked preview such as `ghp_••••••••3f9a` (prefix and last four only).
     pub masked: Option<String>,
     pub events: Vec<TokenEvent>,
+    pub reminders: ReminderInfo,
+}
+
+/// A token's reminders as the detail pane shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReminderInfo {
+    /// The token has lead times of its own (else the app's from Settings apply).
+    pub own: bool,
+    /// The leads that apply to this token's expiry after skipping those that do not fit its
+    /// lifetime, as typed in the CLI: `14d,3d,1d,1h,0`, or `none`.
+    pub leads_text: String,
+    /// RFC 3339 UTC: when the next reminder (expiry or rotation) will be sent, if any.
+    pub next_at: Option<String>,
+}
+
+/// Whether reminders can reach the desktop: the app shows a banner with `message` when not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NotificationHealth {
+    pub ok: bool,
+    /// The notification server that answered ("dunst 1.9.0").
+    pub server: Option<String>,
+    /// What is wrong and what to install, when `ok` is false.
+    pub message: Option<String>,
+}
+
+/// Payload of the `open-token` event: show this token (a notification's "Open", the tray).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OpenToken {
+    pub token_id: String,
 }
 
 /// The one error shape that crosses a boundary: the UI switches on `code`, shows `message`.
@@ -284,12 +340,21 @@ pub struct KeyringHealth {
 pub struct Settings {
     /// Seconds before a copied token is cleared from the clipboard (5–600).
     pub clipboard_clear_secs: u32,
+    /// Reminder lead times in seconds before each expiry (0 = at expiry). Leads longer than
+    /// half a token's life are skipped for it.
+    #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
+    pub remind_leads_secs: Vec<i64>,
+    /// Start Tokenkeeper at login, hidden in the tray. `null` until decided: it turns on with
+    /// the first reminder the user sees, unless they turned it off before.
+    pub autostart: Option<bool>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             clipboard_clear_secs: 30,
+            remind_leads_secs: crate::remind::DEFAULT_LEADS.to_vec(),
+            autostart: None,
         }
     }
 }

@@ -39,6 +39,10 @@ struct ProviderFile {
     create_url: Option<String>,
     revoke_url: Option<String>,
     docs_url: Option<String>,
+    /// A rotation policy to propose per token kind (`{"system_user": 60}`), for tokens that
+    /// never expire but should be replaced on a schedule.
+    #[serde(default)]
+    rotate_every_days: std::collections::BTreeMap<TokenKind, u32>,
 }
 
 const FILES: &[&str] = include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
@@ -90,12 +94,35 @@ pub fn catalog() -> Vec<ProviderInfo> {
     all
 }
 
+/// A provider's name for people: the catalog's, a custom OIDC provider's own (`oidc:corp` →
+/// `corp`), or the id itself.
+pub fn display_name(id: &str) -> &str {
+    CATALOG
+        .providers
+        .iter()
+        .find(|p| p.id == id)
+        .map(|p| p.name.as_str())
+        .or_else(|| id.strip_prefix("oidc:").filter(|r| !r.is_empty()))
+        .unwrap_or(id)
+}
+
 /// Whether `id` names a built-in provider or a custom OIDC one (`oidc:<name>`).
 pub fn is_known(id: &str) -> bool {
     CATALOG.providers.iter().any(|p| p.id == id)
         || id
             .strip_prefix("oidc:")
             .is_some_and(|rest| !rest.is_empty())
+}
+
+/// The rotation period (seconds) the catalog proposes for a provider's kind of token, if any
+/// (Meta system-user tokens never expire; the advice is to replace them every 60 days).
+pub fn proposed_rotation(provider: &str, kind: TokenKind) -> Option<i64> {
+    CATALOG
+        .providers
+        .iter()
+        .find(|p| p.id == provider)
+        .and_then(|p| p.rotate_every_days.get(&kind))
+        .map(|d| i64::from(*d) * 86_400)
 }
 
 /// The provider and kind a token's documented prefix names, if any.
@@ -138,6 +165,16 @@ mod tests {
         assert_eq!(by_prefix("sk-proj-abc").map(|x| x.0), Some("openai"));
         assert_eq!(by_prefix("ghr_abc").map(|x| x.1), Some(TokenKind::Refresh));
         assert_eq!(by_prefix("hello"), None);
+    }
+
+    #[test]
+    fn meta_system_user_tokens_get_a_sixty_day_rotation() {
+        assert_eq!(
+            proposed_rotation("meta", TokenKind::SystemUser),
+            Some(60 * 86_400)
+        );
+        assert_eq!(proposed_rotation("meta", TokenKind::Access), None);
+        assert_eq!(proposed_rotation("github", TokenKind::Personal), None);
     }
 
     #[test]

@@ -77,13 +77,14 @@ impl Watched {
 /// skipped when longer than half the life (a reminder in the first half of a token's life is
 /// noise); when none but "at expiry" is left, a lead of 10 % of the life is added, so a 1-hour
 /// token is reminded 6 minutes ahead. Leads the user set on the token are kept unless longer
-/// than the whole life. Sorted longest first, without duplicates.
+/// than the whole life (a lead as long as the life fires when the token is added). Sorted
+/// longest first, without duplicates.
 pub fn fitting_leads(leads: &[i64], life: i64, own: bool) -> Vec<i64> {
     let life = life.max(0);
     let fits = |l: i64| {
         l >= 0
             && if own {
-                l < life || l == 0
+                l <= life
             } else {
                 l == 0 || l <= life / 2
             }
@@ -209,6 +210,77 @@ pub fn plan(
     });
     plan.folded.sort();
     plan
+}
+
+/// Lead times as a user types them: `14d,3d,1h,0`; `none` (no reminders, `Some([])`) or
+/// `default` (the app's, `None`).
+pub fn parse_leads(s: &str) -> crate::Result<Option<Vec<i64>>> {
+    match s.trim() {
+        "default" => Ok(None),
+        "none" | "" => Ok(Some(Vec::new())),
+        list => {
+            let mut leads = list
+                .split(',')
+                .map(crate::clock::parse_duration)
+                .collect::<crate::Result<Vec<i64>>>()?;
+            leads.sort_unstable_by(|a, b| b.cmp(a));
+            leads.dedup();
+            Ok(Some(leads))
+        }
+    }
+}
+
+/// Lead times as [`parse_leads`] reads them.
+pub fn format_leads(leads: &[i64]) -> String {
+    if leads.is_empty() {
+        return "none".into();
+    }
+    leads
+        .iter()
+        .map(|l| crate::clock::format_duration(*l))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// A token that needs attention within a window (`tokenkeeper due`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attention {
+    pub token_id: String,
+    pub target: Target,
+    /// The expiry or rotation date.
+    pub at: i64,
+    pub lapsed: bool,
+}
+
+/// Tokens that have lapsed (expired, or past their rotation date) or whose expiry or rotation
+/// date falls within `within` seconds of `now`, soonest first. Revoked tokens are left out.
+pub fn needing_attention(tokens: &[Watched], within: i64, now: i64) -> Vec<Attention> {
+    let horizon = now.saturating_add(within.max(0));
+    let mut out: Vec<Attention> = tokens
+        .iter()
+        .filter(|t| !t.revoked)
+        .flat_map(|t| {
+            let expiry = t.expires_at.map(|at| (Target::Expiry, at));
+            let rotation = t
+                .rotate_at()
+                .filter(|at| t.expires_at.is_none_or(|exp| *at < exp))
+                .map(|at| (Target::Rotation, at));
+            // An expired token's rotation date no longer matters.
+            let rotation = rotation.filter(|_| t.expires_at.is_none_or(|exp| exp > now));
+            [expiry, rotation]
+                .into_iter()
+                .flatten()
+                .filter(|(_, at)| *at <= horizon)
+                .map(|(target, at)| Attention {
+                    token_id: t.id.clone(),
+                    target,
+                    at,
+                    lapsed: at <= now,
+                })
+        })
+        .collect();
+    out.sort_by(|a, b| (a.at, &a.token_id).cmp(&(b.at, &b.token_id)));
+    out
 }
 
 #[cfg(test)]

@@ -281,3 +281,50 @@ fn words_and_dates() {
     assert!(n.body.starts_with("Sun 30 Aug 12:00"), "{}", n.body);
     assert_eq!(n.urgency, Urgency::Normal);
 }
+
+#[test]
+fn lead_lists_as_typed() {
+    assert_eq!(
+        parse_leads("14d,3d,1h,0").unwrap(),
+        Some(vec![14 * DAY, 3 * DAY, HOUR, 0])
+    );
+    assert_eq!(parse_leads("0,60s,60s").unwrap(), Some(vec![60, 0]));
+    assert_eq!(parse_leads("none").unwrap(), Some(vec![]));
+    assert_eq!(parse_leads("default").unwrap(), None);
+    assert!(parse_leads("14d,soon").is_err());
+    assert_eq!(format_leads(&DEFAULT_LEADS), "14d,3d,1d,1h,0");
+    assert_eq!(format_leads(&[]), "none");
+}
+
+#[test]
+fn attention_within_a_window() {
+    let mut rotating = token("meta", T0 - 50 * DAY, None);
+    rotating.rotate_every = Some(60 * DAY);
+    let mut revoked = token("gone", T0, Some(T0 - DAY));
+    revoked.revoked = true;
+    let tokens = [
+        token("lapsed", T0 - 10 * DAY, Some(T0 - DAY)),
+        token("soon", T0, Some(T0 + 5 * DAY)),
+        token("later", T0, Some(T0 + 30 * DAY)),
+        token("never", T0, None),
+        rotating,
+        revoked,
+    ];
+    let got: Vec<(String, Target, bool)> = needing_attention(&tokens, 14 * DAY, T0)
+        .into_iter()
+        .map(|a| (a.token_id, a.target, a.lapsed))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("lapsed".to_owned(), Target::Expiry, true),
+            ("soon".to_owned(), Target::Expiry, false),
+            ("meta".to_owned(), Target::Rotation, false),
+        ]
+    );
+    assert_eq!(
+        needing_attention(&tokens, 0, T0).len(),
+        1,
+        "only what has lapsed"
+    );
+}

@@ -47,6 +47,7 @@ pub(crate) fn edit(
     }
     if let Some((inspected, generation)) = replaced {
         row.secret_generation = generation;
+        row.secret_set_at = now;
         row.secret_missing = false;
         row.format = inspected.inspection.format;
         row.issued_at = inspected.lifetime.issued_at;
@@ -103,7 +104,39 @@ pub(crate) fn apply_patch(mut row: TokenRow, patch: &TokenPatch) -> Result<Token
     if let Some(t) = &patch.tags {
         row.tags = t.clone();
     }
+    if let Some(r) = &patch.remind {
+        row.remind = r.clone().map(validate_leads).transpose()?;
+    }
+    if let Some(r) = patch.rotate_every_secs {
+        row.rotate_every = r.map(validate_rotation).transpose()?;
+    }
     Ok(row)
+}
+
+/// Lead times for reminders: each between 0 (at expiry) and a year, at most 10, sorted longest
+/// first without duplicates.
+pub(crate) fn validate_leads(mut leads: Vec<i64>) -> Result<Vec<i64>> {
+    if leads.iter().any(|l| !(0..=366 * 86_400).contains(l)) {
+        return Err(Error::invalid(
+            "A reminder lead time must be between 0 (at expiry) and 366 days",
+        ));
+    }
+    leads.sort_unstable_by(|a, b| b.cmp(a));
+    leads.dedup();
+    if leads.len() > 10 {
+        return Err(Error::invalid("At most 10 reminder lead times"));
+    }
+    Ok(leads)
+}
+
+/// A rotation period: at least a day, at most ten years.
+pub(crate) fn validate_rotation(every: i64) -> Result<i64> {
+    if !(86_400..=3_660 * 86_400).contains(&every) {
+        return Err(Error::invalid(
+            "A rotation period must be between 1 day and 10 years",
+        ));
+    }
+    Ok(every)
 }
 
 /// Normalises and inspects a secret before it is stored. A malformed token is refused with the

@@ -10,8 +10,10 @@ pub mod error;
 pub mod identity;
 pub mod keyring;
 mod lease;
+pub mod notify;
 pub mod paths;
 mod reconcile;
+pub mod remind;
 mod vault;
 mod write;
 

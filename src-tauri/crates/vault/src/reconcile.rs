@@ -310,6 +310,9 @@ impl Vault {
             last_copied_at: None,
             secret_generation: generation,
             secret_missing: false,
+            remind: None,
+            rotate_every: tokenkeeper_core::providers::proposed_rotation(provider, insp.kind),
+            secret_set_at: item.created.unwrap_or(now),
         };
         tokens::insert(&tx, &row).map_err(self.storage())?;
         let from = item.vault.as_deref().unwrap_or("");

@@ -230,7 +230,9 @@ impl Vault {
     pub fn detail(&self, id: &str, now: i64) -> Result<TokenDetail> {
         let secret = self.secret(id, now);
         // Read after the secret: a missing one has just been flagged on the row.
-        let meta = self.row(id)?.into_meta(now);
+        let row = self.row(id)?;
+        let reminders = self.reminder_info(&row, now)?;
+        let meta = row.into_meta(now);
         let events = self.events(id, 200)?;
         let (inspection, masked, secret_error) = match secret {
             Ok(secret) => match inspect::decode(secret.expose(), now) {
@@ -250,6 +252,7 @@ impl Vault {
             secret_error,
             masked,
             events,
+            reminders,
         })
     }
 
@@ -275,6 +278,15 @@ impl Vault {
         {
             s.clipboard_clear_secs = v;
         }
+        if let Some(v) = self
+            .setting("remind_leads_secs")?
+            .and_then(|v| serde_json::from_str(&v).ok())
+        {
+            s.remind_leads_secs = v;
+        }
+        if let Some(v) = self.setting("autostart")? {
+            s.autostart = v.parse().ok();
+        }
         Ok(s)
     }
 
@@ -284,8 +296,16 @@ impl Vault {
                 "The clipboard timeout must be between 5 and 600 seconds",
             ));
         }
+        let leads = crate::edit::validate_leads(s.remind_leads_secs.clone())?;
         self.set_setting("clipboard_clear_secs", &s.clipboard_clear_secs.to_string())?;
-        Ok(s.clone())
+        self.set_setting(
+            "remind_leads_secs",
+            &serde_json::to_string(&leads).unwrap_or_else(|_| "[]".into()),
+        )?;
+        if let Some(a) = s.autostart {
+            self.set_setting("autostart", &a.to_string())?;
+        }
+        self.settings()
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {

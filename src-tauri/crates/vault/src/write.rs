@@ -15,6 +15,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use tokenkeeper_core::{
     Secret,
     model::{EventKind, ExpirySource, NewTokenMeta, TokenMeta, TokenPatch},
+    providers::proposed_rotation,
 };
 
 use crate::{
@@ -23,7 +24,10 @@ use crate::{
         pending::{self, Pending, Purpose},
         tokens::{self, TokenRow},
     },
-    edit::{apply_patch, edit, prepare_secret, validate_name, validate_provider},
+    edit::{
+        apply_patch, edit, prepare_secret, validate_leads, validate_name, validate_provider,
+        validate_rotation,
+    },
     error::{Error, Result},
     keyring::ItemTag,
     vault::{Vault, user_time},
@@ -61,11 +65,20 @@ impl Vault {
                 inspected.lifetime.expires_at.map(|_| ExpirySource::Jwt),
             ),
         };
+        let kind = meta.kind.unwrap_or(insp.kind);
+        let remind = meta.remind.map(validate_leads).transpose()?;
+        let rotate_every = match meta.rotate_every_secs {
+            Some(every) => Some(validate_rotation(every)?),
+            None => proposed_rotation(&provider, kind),
+        };
         let row = TokenRow {
             id: uuid::Uuid::new_v4().to_string(),
+            kind,
+            remind,
+            rotate_every,
+            secret_set_at: now,
             provider,
             name,
-            kind: meta.kind.unwrap_or(insp.kind),
             format: insp.format,
             scopes: meta.scopes.unwrap_or_else(|| insp.scopes.clone()),
             account: meta

@@ -8,4 +8,12 @@ export type NewTokenMeta = { provider?: string | null, name: string, kind?: Toke
 /**
  * RFC 3339; overrides what the token says.
  */
-expires_at?: string | null, notes?: string | null, tags?: Array<string> | null, };
+expires_at?: string | null, notes?: string | null, tags?: Array<string> | null, 
+/**
+ * Reminder lead times in seconds; `None` uses the app's.
+ */
+remind?: Array<number> | null, 
+/**
+ * Seconds between rotations; `None` takes the provider's proposal, if it has one.
+ */
+rotate_every_secs?: number | null, };

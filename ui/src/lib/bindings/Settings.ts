@@ -7,4 +7,14 @@ export type Settings = {
 /**
  * Seconds before a copied token is cleared from the clipboard (5–600).
  */
-clipboard_clear_secs: number, };
+clipboard_clear_secs: number, 
+/**
+ * Reminder lead times in seconds before each expiry (0 = at expiry). Leads longer than
+ * half a token's life are skipped for it.
+ */
+remind_leads_secs: Array<number>, 
+/**
+ * Start Tokenkeeper at login, hidden in the tray. `null` until decided: it turns on with
+ * the first reminder the user sees, unless they turned it off before.
+ */
+autostart: boolean | null, };

@@ -35,6 +35,20 @@ soon_at: string | null, expiry_source: ExpirySource | null, notes: string, tags:
  */
 secret_missing: boolean, 
 /**
+ * The token's own reminder lead times in seconds before expiry (and before the rotation
+ * date); `null` uses the app's (Settings), `[]` means no reminders.
+ */
+remind: Array<number> | null, 
+/**
+ * "Rotate every N seconds": reminds before the rotation date even when the token never
+ * expires.
+ */
+rotate_every_secs: number | null, 
+/**
+ * RFC 3339 UTC: when the current secret is due for rotation (stored + `rotate_every_secs`).
+ */
+rotate_at: string | null, 
+/**
  * Status at the moment the list was made; clients with a clock compare the instants above.
  */
 status: Status, };

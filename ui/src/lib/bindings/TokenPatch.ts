@@ -8,4 +8,12 @@ export type TokenPatch = { provider?: string | null, name?: string | null, kind?
 /**
  * `Some(None)` clears the expiry (never expires); `Some(Some(t))` sets it.
  */
-expires_at?: string | null, notes?: string | null, tags?: Array<string> | null, };
+expires_at?: string | null, notes?: string | null, tags?: Array<string> | null, 
+/**
+ * `Some(None)` goes back to the app's lead times; `Some(Some([]))` turns reminders off.
+ */
+remind?: Array<number> | null, 
+/**
+ * `Some(None)` drops the rotation policy.
+ */
+rotate_every_secs?: number | null, };

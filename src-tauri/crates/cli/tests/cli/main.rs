@@ -12,6 +12,7 @@ mod decode;
 mod errors;
 mod keyring;
 mod leak;
+mod remind;
 mod stuck;
 #[path = "../../../vault/tests/support/mod.rs"]
 mod support;

@@ -3,6 +3,7 @@
 
 pub mod events;
 pub mod pending;
+pub mod reminders;
 pub mod settings;
 pub mod tokens;
 
@@ -17,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_pending_secrets.sql"),
     include_str!("../../migrations/0003_vault_identity.sql"),
+    include_str!("../../migrations/0004_reminders.sql"),
 ];
 
 /// A stored word that names no variant: carried out of a row closure inside rusqlite's error

@@ -5,6 +5,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use tokenkeeper_core::{
     clock::rfc3339,
     model::{ExpirySource, Format, TokenKind, TokenMeta},
+    providers,
+    remind::Watched,
     status::{Lifetime, soon_at, status_at},
 };
 
@@ -31,6 +33,11 @@ pub struct TokenRow {
     pub last_copied_at: Option<i64>,
     pub secret_generation: i64,
     pub secret_missing: bool,
+    /// The token's own lead times (seconds); `None` uses the app's.
+    pub remind: Option<Vec<i64>>,
+    pub rotate_every: Option<i64>,
+    /// When the current secret was stored (the start of its rotation period).
+    pub secret_set_at: i64,
 }
 
 impl TokenRow {
@@ -53,6 +60,10 @@ impl TokenRow {
     pub fn into_meta(self, now: i64) -> TokenMeta {
         let t = |v: Option<i64>| v.and_then(rfc3339);
         let (status, soon) = (status_at(self.lifetime(), now), soon_at(self.lifetime()));
+        let rotate_at = self
+            .rotate_every
+            .filter(|e| *e > 0)
+            .map(|e| self.secret_set_at.saturating_add(e));
         TokenMeta {
             id: self.id,
             provider: self.provider,
@@ -72,7 +83,32 @@ impl TokenRow {
             revoked_at: t(self.revoked_at),
             last_copied_at: t(self.last_copied_at),
             secret_missing: self.secret_missing,
+            rotate_at: t(rotate_at),
+            remind: self.remind,
+            rotate_every_secs: self.rotate_every,
             status,
+        }
+    }
+
+    /// The row as the reminder schedule sees it; `label` is "Provider / name".
+    pub fn watched(&self) -> Watched {
+        Watched {
+            id: self.id.clone(),
+            label: format!(
+                "{} / {}",
+                providers::display_name(&self.provider),
+                self.name
+            ),
+            start: self
+                .issued_at
+                .unwrap_or(self.created_at)
+                .min(self.created_at),
+            added_at: self.created_at,
+            expires_at: self.expires_at,
+            secret_set_at: self.secret_set_at,
+            rotate_every: self.rotate_every,
+            leads: self.remind.clone(),
+            revoked: self.revoked_at.is_some(),
         }
     }
 }
@@ -87,13 +123,17 @@ pub fn parse_account_key(key: &str) -> Option<(&str, i64)> {
     Some((id, generation.parse().ok()?))
 }
 
+fn remind_to_sql(v: Option<&[i64]>) -> Option<String> {
+    v.map(|l| serde_json::to_string(l).unwrap_or_else(|_| "[]".into()))
+}
+
 fn list_to_sql(v: &[String]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }
 
 const COLUMNS: &str = "id, provider, name, kind, format, scopes, account, created_at, issued_at,
     not_before, expires_at, expiry_source, notes, tags, revoked_at, last_copied_at,
-    secret_generation, secret_missing";
+    secret_generation, secret_missing, remind, rotate_every, secret_set_at";
 
 /// A row as stored. A value no version writes (an unknown kind, a list that is not a JSON
 /// array of strings) is an error naming the row, never a guess.
@@ -120,6 +160,24 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
     let (kind, kind_col) = word(3, "kind")?;
     let (format, format_col) = word(4, "format")?;
     let source: Option<String> = r.get(11)?;
+    let remind: Option<String> = r.get(18)?;
+    let remind = remind
+        .map(|v| {
+            serde_json::from_str::<Vec<i64>>(&v).map_err(|_| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    18,
+                    rusqlite::types::Type::Text,
+                    Box::new(CorruptValue {
+                        table: "tokens",
+                        row: id.clone(),
+                        column: "remind",
+                        value: v.clone(),
+                    }),
+                )
+            })
+        })
+        .transpose()?;
+    let created_at: i64 = r.get(7)?;
     Ok(TokenRow {
         kind: parse_enum::<TokenKind>("tokens", &id, kind_col, &kind)?,
         format: parse_enum::<Format>("tokens", &id, format_col, &format)?,
@@ -133,7 +191,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
         provider: r.get(1)?,
         name: r.get(2)?,
         account: r.get(6)?,
-        created_at: r.get(7)?,
+        created_at,
         issued_at: r.get(8)?,
         not_before: r.get(9)?,
         expires_at: r.get(10)?,
@@ -142,6 +200,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
         last_copied_at: r.get(15)?,
         secret_generation: r.get(16)?,
         secret_missing: r.get(17)?,
+        remind,
+        rotate_every: r.get(19)?,
+        secret_set_at: r.get::<_, Option<i64>>(20)?.unwrap_or(created_at),
     })
 }
 
@@ -177,7 +238,8 @@ pub fn insert(conn: &Connection, t: &TokenRow) -> rusqlite::Result<()> {
     conn.execute(
         &format!(
             "INSERT INTO tokens ({COLUMNS}) VALUES
-             (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+             (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+              ?20, ?21)"
         ),
         params![
             t.id,
@@ -198,6 +260,9 @@ pub fn insert(conn: &Connection, t: &TokenRow) -> rusqlite::Result<()> {
             t.last_copied_at,
             t.secret_generation,
             t.secret_missing,
+            remind_to_sql(t.remind.as_deref()),
+            t.rotate_every,
+            t.secret_set_at,
         ],
     )
     .map(|_| ())
@@ -209,7 +274,8 @@ pub fn update(conn: &Connection, t: &TokenRow) -> rusqlite::Result<usize> {
         "UPDATE tokens SET provider = ?2, name = ?3, kind = ?4, format = ?5, scopes = ?6,
          account = ?7, issued_at = ?8, not_before = ?9, expires_at = ?10, expiry_source = ?11,
          notes = ?12, tags = ?13, revoked_at = ?14, last_copied_at = ?15,
-         secret_generation = ?16, secret_missing = ?17 WHERE id = ?1",
+         secret_generation = ?16, secret_missing = ?17, remind = ?18, rotate_every = ?19,
+         secret_set_at = ?20 WHERE id = ?1",
         params![
             t.id,
             t.provider,
@@ -228,6 +294,9 @@ pub fn update(conn: &Connection, t: &TokenRow) -> rusqlite::Result<usize> {
             t.last_copied_at,
             t.secret_generation,
             t.secret_missing,
+            remind_to_sql(t.remind.as_deref()),
+            t.rotate_every,
+            t.secret_set_at,
         ],
     )
 }

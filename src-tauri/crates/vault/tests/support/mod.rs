@@ -199,6 +199,9 @@ pub fn seed_tokens(dir: &std::path::Path, count: usize, now: i64) -> Vec<String>
             last_copied_at: None,
             secret_generation: 1,
             secret_missing: false,
+            remind: None,
+            rotate_every: None,
+            secret_set_at: now - 86_400,
         };
         db::tokens::insert(&tx, &row).expect("insert a seeded row");
         ids.push(row.id);

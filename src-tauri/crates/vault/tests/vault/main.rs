@@ -10,6 +10,7 @@ mod folder;
 mod keyring;
 mod protocol;
 mod reconcile;
+mod remind;
 #[path = "../support/mod.rs"]
 mod support;
 
