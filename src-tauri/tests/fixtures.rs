@@ -328,7 +328,39 @@ pub fn generate() -> BTreeMap<&'static str, String> {
             pretty(json!({ "now": NOW, "samples": inspections })),
         ),
         ("countdowns.json", pretty(countdowns())),
+        ("leads.json", pretty(leads())),
     ])
+}
+
+/// How the core reads and writes lead times, for every text a UI test types.
+fn leads() -> Value {
+    use tokenkeeper_core::remind::{DEFAULT_LEADS, format_leads, parse_leads};
+    let texts = [
+        "14d,3d,1d,1h,0",
+        "14d, 3d, 1h, 0",
+        "7d,1d",
+        "60s,0",
+        "2w",
+        "0",
+        "none",
+        "default",
+        "",
+        "3 days",
+        "1y",
+        "-1h",
+        "10m,10m",
+    ];
+    let parsed: BTreeMap<&str, Value> = texts
+        .iter()
+        .map(|t| {
+            let v = match parse_leads(t) {
+                Ok(leads) => json!({ "ok": leads, "text": leads.as_deref().map(format_leads) }),
+                Err(e) => json!({ "error": e.info() }),
+            };
+            (*t, v)
+        })
+        .collect();
+    json!({ "default": DEFAULT_LEADS, "default_text": format_leads(&DEFAULT_LEADS), "parsed": parsed })
 }
 
 /// The core's countdown words and the instant they next change, for spans across every
