@@ -65,3 +65,4 @@ bindings:
 bench:
 	cargo bench -p tokenkeeper-core
 	tests/bench/app.sh
+	tests/bench/watcher.sh

@@ -14,7 +14,11 @@ use tokenkeeper_core::{
     remind,
 };
 
-use crate::state::{AppState, now};
+use crate::{
+    autostart,
+    state::{AppState, now},
+    watch,
+};
 
 type Res<T> = Result<T, ErrorInfo>;
 
@@ -83,9 +87,19 @@ pub fn get_settings(state: State<'_, AppState>) -> Res<Settings> {
     Ok(state.vault.settings()?)
 }
 
+/// Saves Settings; an explicit start-at-login choice is applied to the login item.
 #[tauri::command(async)]
-pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> Res<Settings> {
-    Ok(state.vault.save_settings(&settings)?)
+pub fn set_settings(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> Res<Settings> {
+    let saved = state.vault.save_settings(&settings)?;
+    if let Some(on) = settings.autostart {
+        autostart::apply(&app, on)?;
+    }
+    watch::poke(&app);
+    Ok(saved)
 }
 
 /// Opens a provider's page in the system browser (never in the app's webview); https only.

@@ -1,6 +1,7 @@
 //! The Tauri shell: wires plugins, state, the tray and the expiry watcher around
 //! `tokenkeeper-core`. It holds no domain logic; commands are one-line adapters.
 
+mod autostart;
 mod commands;
 mod state;
 mod tray;
@@ -21,12 +22,21 @@ pub fn run() {
             tray::show_main(app);
         }))
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![autostart::HIDDEN_ARG]),
+        ))
         .setup(|app| {
             let dir = paths::data_dir()?;
             let secrets = Arc::new(OsKeyring::new(paths::keyring_service())?);
             // Metadata first so the window has a list at once; the keyring is reconciled in
             // the background because a locked keyring can take seconds to answer.
             let vault = Arc::new(Vault::open_metadata(&dir, secrets)?);
+            // Started at login (`--hidden`), the app waits in the tray; otherwise the window
+            // shows once it exists (it is created hidden so a login start never flashes it).
+            if !std::env::args().any(|a| a == autostart::HIDDEN_ARG) {
+                tray::show_main(app.handle());
+            }
             app.manage(AppState::new(vault.clone()));
             let handle = app.handle().clone();
             std::thread::spawn(move || {
@@ -45,7 +55,7 @@ pub fn run() {
             tray::install(app.handle())?;
             #[cfg(target_os = "linux")]
             software_rendering(app.handle());
-            watch::start(app.handle().clone());
+            watch::start(app.handle(), &dir);
             Ok(())
         })
         .on_window_event(|window, event| {

@@ -5,6 +5,7 @@ import { runAll } from './lib/harness.mjs';
 import './specs/tokens.mjs';
 import './specs/leak.mjs';
 import './specs/keyring.mjs';
+import './specs/notify.mjs';
 
 const filter = process.argv[2] ? new RegExp(process.argv[2], 'i') : undefined;
 const { passed, failed } = await runAll({ filter });

@@ -7,6 +7,9 @@
 #   main       port 4444: a fresh data folder and keyring service for this run
 #   dark       port 4446: the same data, with GTK_THEME=Adwaita:dark (the dark screenshot)
 #   nokeyring  port 4448: its own data folder and a private D-Bus bus with no Secret Service
+#              (and no notification server)
+#   notify     port 4450: its own data folder on the session bus, where dunst answers; the
+#              reminder test watches Notify calls with dbus-monitor
 # Each driver's stderr (which carries the app's stderr) goes to a log in the work folder.
 # Everything started here is stopped on exit; the whole run is bounded by TK_E2E_TIMEOUT
 # (600 s). Ends with "N passed, N failed"; exits non-zero when a test failed.
@@ -35,7 +38,7 @@ if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2
   echo "==> installing end-to-end test packages"
   npm --prefix tests/e2e ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
-for tool in tauri-driver WebKitWebDriver xclip secret-tool dbus-daemon; do
+for tool in tauri-driver WebKitWebDriver xclip secret-tool dbus-daemon dbus-monitor dunst; do
   command -v "$tool" >/dev/null || { echo "error: $tool is missing: run scripts/deps.sh --test" >&2; exit 1; }
 done
 
@@ -63,7 +66,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 BASE_PORT="${TK_E2E_PORT:-4444}"
-mkdir -p -m 700 "$WORK/home" "$WORK/home-nokeyring"
+mkdir -p -m 700 "$WORK/home" "$WORK/home-nokeyring" "$WORK/home-notify"
 
 wait_port() {
   local port=$1 pid=$2
@@ -109,6 +112,7 @@ start_driver main "$BASE_PORT" "$WORK/home" "$RUN_ID"
 start_driver dark $((BASE_PORT + 2)) "$WORK/home" "$RUN_ID" GTK_THEME=Adwaita:dark
 start_driver nokeyring $((BASE_PORT + 4)) "$WORK/home-nokeyring" "$RUN_ID-nokeyring" \
   DBUS_SESSION_BUS_ADDRESS="unix:path=$WORK/no-secret-service.bus"
+start_driver notify $((BASE_PORT + 6)) "$WORK/home-notify" "$RUN_ID-notify"
 drivers+="}"
 
 export TK_E2E_ROOT="$ROOT" TK_E2E_APP="$APP" TK_E2E_CLI="$CLI" TK_E2E_WORK="$WORK" TK_E2E_DRIVERS="$drivers"

@@ -4,7 +4,66 @@
 use chrono::{DateTime, TimeZone};
 use serde::Serialize;
 
-use crate::remind::{Due, Plan, ReminderKey, Target};
+use crate::remind::{Due, Plan, ReminderKey, Target, Watched, needing_attention};
+
+/// The tray counts and lists what expires (or is due for rotation) within this window.
+pub const TRAY_WINDOW_SECS: i64 = 3 * 86_400;
+
+/// What the tray shows: a line for the tooltip and menu, the next tokens to act on, and
+/// whether the icon should ask for attention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraySummary {
+    pub text: String,
+    /// Anything expired, overdue for rotation, or due within the window.
+    pub attention: bool,
+    /// Up to three (token id, "GitHub / ci — expires Fri 4 Dec 14:00").
+    pub next: Vec<(String, String)>,
+}
+
+/// The tray's summary at `now`, dates in `tz`.
+pub fn tray_summary<Tz: TimeZone>(tokens: &[Watched], now: i64, tz: &Tz) -> TraySummary
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let items = needing_attention(tokens, TRAY_WINDOW_SECS, now);
+    let lapsed = items.iter().filter(|a| a.lapsed).count();
+    let soon = items.len() - lapsed;
+    let soon_text = |n: usize| format!("{n} due within 3 days");
+    let text = match (soon, lapsed) {
+        (0, 0) => "Nothing due within 3 days".to_owned(),
+        (s, 0) => soon_text(s),
+        (0, l) => format!("{l} expired or overdue"),
+        (s, l) => format!("{}, {l} expired or overdue", soon_text(s)),
+    };
+    let label = |id: &str| {
+        tokens
+            .iter()
+            .find(|t| t.id == id)
+            .map_or_else(|| id.to_owned(), |t| t.label.clone())
+    };
+    let next = items
+        .iter()
+        .take(3)
+        .map(|a| {
+            let when = local_when(a.at, tz);
+            let what = match (a.target, a.lapsed) {
+                (Target::Expiry, false) => format!("expires {when}"),
+                (Target::Expiry, true) => format!("expired {when}"),
+                (Target::Rotation, false) => format!("rotate by {when}"),
+                (Target::Rotation, true) => format!("rotation overdue since {when}"),
+            };
+            (
+                a.token_id.clone(),
+                format!("{} — {what}", label(&a.token_id)),
+            )
+        })
+        .collect();
+    TraySummary {
+        text,
+        attention: !items.is_empty(),
+        next,
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

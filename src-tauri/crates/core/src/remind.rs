@@ -283,6 +283,19 @@ pub fn needing_attention(tokens: &[Watched], within: i64, now: i64) -> Vec<Atten
     out
 }
 
+/// The next instant after `now` at which [`needing_attention`] with this window would answer
+/// differently (a date enters the window or lapses), so a watcher knows when to look again.
+pub fn attention_changes_at(tokens: &[Watched], within: i64, now: i64) -> Option<i64> {
+    tokens
+        .iter()
+        .filter(|t| !t.revoked)
+        .flat_map(|t| [t.expires_at, t.rotate_at()])
+        .flatten()
+        .flat_map(|at| [at.saturating_sub(within), at])
+        .filter(|at| *at > now)
+        .min()
+}
+
 #[cfg(test)]
 #[path = "remind_tests.rs"]
 mod tests;

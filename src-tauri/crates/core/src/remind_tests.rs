@@ -328,3 +328,43 @@ fn attention_within_a_window() {
         "only what has lapsed"
     );
 }
+
+#[test]
+fn the_tray_counts_what_is_due_within_three_days() {
+    use crate::notice::tray_summary;
+    let tokens = [
+        token("gone", T0 - 10 * DAY, Some(T0 - HOUR)),
+        token("soon", T0, Some(T0 + 2 * DAY)),
+        token("sooner", T0, Some(T0 + DAY)),
+        token("later", T0, Some(T0 + 30 * DAY)),
+        token("x", T0, Some(T0 + 2 * DAY + HOUR)),
+    ];
+    let s = tray_summary(&tokens, T0, &Utc);
+    assert_eq!(s.text, "3 due within 3 days, 1 expired or overdue");
+    assert!(s.attention);
+    let ids: Vec<&str> = s.next.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["gone", "sooner", "soon"],
+        "the next three, soonest first"
+    );
+    assert_eq!(s.next[1].1, "GitHub / sooner — expires Tue 2 Jun 12:00");
+    let calm = tray_summary(&tokens[3..4], T0, &Utc);
+    assert_eq!(
+        (calm.text.as_str(), calm.attention),
+        ("Nothing due within 3 days", false)
+    );
+    // The summary changes when "later" enters the window, and again when it lapses.
+    assert_eq!(
+        attention_changes_at(&tokens[3..4], 3 * DAY, T0),
+        Some(T0 + 27 * DAY)
+    );
+    assert_eq!(
+        attention_changes_at(&tokens[3..4], 3 * DAY, T0 + 27 * DAY),
+        Some(T0 + 30 * DAY)
+    );
+    assert_eq!(
+        attention_changes_at(&tokens[3..4], 3 * DAY, T0 + 30 * DAY),
+        None
+    );
+}
