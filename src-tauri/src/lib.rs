@@ -32,10 +32,13 @@ pub fn run() {
             // Metadata first so the window has a list at once; the keyring is reconciled in
             // the background because a locked keyring can take seconds to answer.
             let vault = Arc::new(Vault::open_metadata(&dir, secrets)?);
-            // Started at login (`--hidden`), the app waits in the tray; otherwise the window
-            // shows once it exists (it is created hidden so a login start never flashes it).
-            if !std::env::args().any(|a| a == autostart::HIDDEN_ARG) {
-                tray::show_main(app.handle());
+            // Started at login (`--hidden`), the app waits in the tray. (Creating the window
+            // hidden and showing it here would avoid a flash, but WebKitWebDriver then loses
+            // its session: measured with the e2e suite.)
+            if std::env::args().any(|a| a == autostart::HIDDEN_ARG)
+                && let Some(w) = app.get_webview_window("main")
+            {
+                let _ = w.hide();
             }
             app.manage(AppState::new(vault.clone()));
             let handle = app.handle().clone();
@@ -126,8 +129,11 @@ fn init_logging() {
             filter = filter.add_directive(d);
         }
     }
+    // Colour codes only for a terminal: a log redirected to a file must stay plain to grep.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr)
         .try_init();
 }

@@ -311,10 +311,12 @@ export async function screenshot(browser, path) {
   writeFileSync(path, Buffer.from(await browser.takeScreenshot(), 'base64'));
 }
 
-/** "in 00:59:58" → 3598; "in 3d 4h" → seconds too (coarse). */
+/** The core's countdown words as seconds left: "in 59:58" → 3598; "in 4h 12m", "in 3d 4h" (coarse). */
 export function countdownSeconds(s) {
-  let m = /^in (\d+):(\d\d):(\d\d)$/.exec(s ?? '');
-  if (m) return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+  let m = /^in (\d+):(\d\d)$/.exec(s ?? '');
+  if (m) return Number(m[1]) * 60 + Number(m[2]);
+  m = /^in (\d+)h (\d+)m$/.exec(s ?? '');
+  if (m) return Number(m[1]) * 3600 + Number(m[2]) * 60;
   m = /^in (\d+)d (\d+)h$/.exec(s ?? '');
   if (m) return Number(m[1]) * 86400 + Number(m[2]) * 3600;
   return null;

@@ -71,6 +71,13 @@ suite(
       check(!(await (await browser.$(sel('copy-button'))).isEnabled()), 'Copy is offered although the secret cannot be read');
     });
 
+    test('with no notification server on the bus, a banner says reminders cannot be shown', async ({ browser }) => {
+      await waitShown(browser, sel('notifications-banner'), 'no banner says desktop notifications are unavailable', 10_000);
+      const message = await text(browser, sel('notifications-message'));
+      check(/No desktop notification server answered/.test(message), `the banner does not say what is wrong: "${message}"`);
+      check(/dunst|mako|xfce4-notifyd/.test(message), `the banner does not say what to install: "${message}"`);
+    });
+
     test('Retry checks again and the banner stays while there is still no keyring', async ({ browser }) => {
       await (await browser.$(sel('keyring-retry'))).click();
       await until(async () => (await text(browser, sel('keyring-retry'))) === 'Retry', {

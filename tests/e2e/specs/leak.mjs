@@ -209,8 +209,11 @@ suite(
       await call('list_tokens', 'list_tokens');
       await call('list_providers', 'list_providers');
       await call('keyring_health', 'keyring_health');
-      await call('get_settings', 'get_settings');
-      await call('set_settings', 'set_settings', { settings: { clipboard_clear_secs: 30 } });
+      const settings = await call('get_settings', 'get_settings');
+      await call('set_settings', 'set_settings', { settings: { ...settings, clipboard_clear_secs: 30 } });
+      await call('notification_health', 'notification_health');
+      await call('parse_leads', 'parse_leads', { text: '14d,3d,1h,0' });
+      await call('format_leads', 'format_leads', { leads: [86400, 0] });
       await call('token_detail', 'token_detail', { id: sentinelId });
       await call('token_detail (unknown id)', 'token_detail', { id: `${sentinelId}-nope` });
       await call('inspect_token', 'inspect_token', { input: SENTINEL });

@@ -157,7 +157,7 @@ suite(
 
       const t1 = Date.now();
       const first = countdownSeconds(await text(browser, sel('detail-countdown')));
-      check(first !== null, `the detail pane shows no "in HH:MM:SS" countdown for a token that expires in an hour`);
+      check(first !== null, `the detail pane shows no "in MM:SS" countdown for a token that expires in an hour`);
       const expected = claims.exp - Math.floor(t1 / 1000);
       check(Math.abs(first - expected) <= 3, `the countdown shows ${first} s left, but the token expires in ${expected} s`);
       const second = await until(
@@ -248,9 +248,10 @@ suite(
         await (await browser.$(`input${sel('setting-clipboard-secs')}`)).setValue(String(CLIPBOARD_SECS));
         await (await browser.$(sel('settings-save'))).click();
         await waitGone(browser, sel('settings-dialog'), 'Settings stayed open after Save');
-        await until(async () => (await toastText(browser)) === `Copied tokens now clear after ${CLIPBOARD_SECS} s`, {
+        const confirmed = `Settings saved: copied tokens now clear after ${CLIPBOARD_SECS} s`;
+        await until(async () => (await toastText(browser)) === confirmed, {
           timeout: 3_000,
-          message: `saving Settings did not confirm "Copied tokens now clear after ${CLIPBOARD_SECS} s" (it says: ${await toastText(browser)})`,
+          message: `saving Settings did not confirm "${confirmed}" (it says: ${await toastText(browser)})`,
         });
         // Out of the way, so the next toast on screen can only be Copy's.
         await dismissToast(browser);

@@ -47,6 +47,7 @@ function demoTokens(): StoredToken[] {
     events: [...detail.events].sort((a, b) => a.seq - b.seq),
     inspection: detail.inspection,
     masked: detail.masked,
+    reminders: detail.reminders,
   }));
 }
 

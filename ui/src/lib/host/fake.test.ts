@@ -3,8 +3,8 @@ import type { NewTokenMeta } from '../bindings/NewTokenMeta';
 import type { TokenPatch } from '../bindings/TokenPatch';
 import { answerFor, demoToken, INSPECTED_MS, NOW_MS, SAMPLE } from '../../test/fixtures';
 import { demoSeed } from './demo';
-import { DEMO } from './fixture-data';
-import { createFakeHost, UNKNOWN_INPUT, type FakeHost } from './fake';
+import { DEMO, LEADS } from './fixture-data';
+import { createFakeHost, NOTIFICATIONS_OK, UNKNOWN_INPUT, type FakeHost } from './fake';
 
 const NOW = INSPECTED_MS;
 const GHP = SAMPLE.githubPat;
@@ -204,8 +204,82 @@ describe('fake host: storage', () => {
 
   it('validates the clipboard timeout', async () => {
     host = createFakeHost({ now: () => NOW });
-    await expect(host.setSettings({ clipboard_clear_secs: 2 })).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(host.setSettings({ clipboard_clear_secs: 45 })).resolves.toEqual({ clipboard_clear_secs: 45 });
+    const s = await host.getSettings();
+    await expect(host.setSettings({ ...s, clipboard_clear_secs: 2 })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(host.setSettings({ ...s, clipboard_clear_secs: 45 })).resolves.toEqual({ ...s, clipboard_clear_secs: 45 });
+  });
+});
+
+describe('fake host: reminders', () => {
+  const WEEK_DAY = [604_800, 86_400];
+
+  it('refuses lead times the fixture does not hold, saying so, and never parses them itself', async () => {
+    host = createFakeHost({ now: () => NOW });
+    await expect(host.parseLeads('5d')).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('fixtures/leads.json') });
+    await expect(host.parseLeads(' 7d,1d')).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(host.formatLeads([432_000])).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('fixtures/leads.json') });
+  });
+
+  it('keeps a token\'s leads when the patch leaves them out, and sets, clears and resets them', async () => {
+    host = createFakeHost({ now: () => NOW });
+    const { id } = await host.addToken(GHP, meta({ name: 'ci', remind: WEEK_DAY }));
+    expect((await host.updateToken(id, { ...NO_CHANGE, notes: 'x' }, null)).remind).toEqual(WEEK_DAY);
+    expect((await host.updateToken(id, { ...NO_CHANGE, remind: [] }, null)).remind).toEqual([]);
+    expect((await host.updateToken(id, { ...NO_CHANGE, remind: null }, null)).remind).toBeNull();
+  });
+
+  it('writes no event when the leads or the rotation period are set to what they were', async () => {
+    host = createFakeHost({ now: () => NOW });
+    const { id } = await host.addToken(GHP, meta({ name: 'ci', remind: WEEK_DAY, rotate_every_secs: 30 * 86_400 }));
+    await host.updateToken(id, { ...NO_CHANGE, remind: [...WEEK_DAY], rotate_every_secs: 30 * 86_400 }, null);
+    expect((await host.tokenDetail(id)).events.map((e) => e.kind)).toEqual(['added']);
+  });
+
+  it('dates rotation from when the secret was stored, and again from a new secret', async () => {
+    let now = NOW;
+    host = createFakeHost({ now: () => now });
+    const { id } = await host.addToken(GHP, meta({ name: 'ci' }));
+    now += 86_400_000;
+    const set = await host.updateToken(id, { ...NO_CHANGE, rotate_every_secs: 30 * 86_400 }, null);
+    expect(set).toMatchObject({ rotate_every_secs: 30 * 86_400, rotate_at: new Date(NOW + 30 * 86_400_000).toISOString().replace('.000', '') });
+    const replaced = await host.updateToken(id, NO_CHANGE, SAMPLE.bearerGithubPat);
+    expect(replaced.rotate_at).toBe(new Date(now + 30 * 86_400_000).toISOString().replace('.000', ''));
+    expect(await host.updateToken(id, { ...NO_CHANGE, rotate_every_secs: null }, null)).toMatchObject({ rotate_every_secs: null, rotate_at: null });
+  });
+
+  it('answers core\'s reminders for a demo token, and only what it knows once they changed', async () => {
+    host = createFakeHost({ seed: demoSeed(), now: () => NOW_MS });
+    const { detail } = demoToken('publish');
+    expect((await host.tokenDetail(detail.meta.id)).reminders).toEqual(detail.reminders);
+    await host.updateToken(detail.meta.id, { ...NO_CHANGE, remind: WEEK_DAY }, null);
+    // Which leads fit the token's life, and when the next is due, only core can say.
+    expect((await host.tokenDetail(detail.meta.id)).reminders).toEqual({ own: true, leads_text: '7d,1d', next_at: null });
+  });
+
+  it('forgets core\'s reminders of tokens on the app\'s leads when those change', async () => {
+    host = createFakeHost({ seed: demoSeed(), now: () => NOW_MS });
+    const { detail } = demoToken('publish');
+    await host.setSettings({ ...(await host.getSettings()), remind_leads_secs: WEEK_DAY });
+    expect((await host.tokenDetail(detail.meta.id)).reminders).toEqual({ own: false, leads_text: '7d,1d', next_at: null });
+    expect(LEADS.default).not.toEqual(WEEK_DAY);
+  });
+
+  it('answers the notification health staged, and announces changes and open requests', async () => {
+    host = createFakeHost({ now: () => NOW });
+    expect(await host.notificationHealth()).toEqual(NOTIFICATIONS_OK);
+    const broken = { ok: false, server: null, message: 'No notification server.' };
+    host.setNotificationHealth(broken);
+    expect(await host.notificationHealth()).toEqual(broken);
+    const heard: string[] = [];
+    const offChanged = host.onNotificationsChanged(() => heard.push('changed'));
+    const offOpen = host.onOpenToken((id) => heard.push(`open ${id}`));
+    host.announceNotificationsChanged();
+    host.announceOpenToken('t1');
+    offChanged();
+    offOpen();
+    host.announceNotificationsChanged();
+    host.announceOpenToken('t2');
+    expect(heard).toEqual(['changed', 'open t1']);
   });
 });
 

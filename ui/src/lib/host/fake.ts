@@ -5,63 +5,41 @@
 //
 // It holds no domain rule of its own. Everything core computes comes from the fixtures a Rust
 // test writes from the real core (fixtures/*.json): the catalog, what `inspect` answers for each
-// sample input (an input the fixtures do not hold is refused), and the demo vault. The one thing
-// it must do itself is compare a token's instants with its clock (`statusAt`), as the UI does.
+// sample input (an input the fixtures do not hold is refused), what `parse_leads` and
+// `format_leads` answer for a set of texts (likewise), and the demo vault with each token's
+// reminders. The one thing it must do itself is compare a token's instants with its clock
+// (`statusAt`), as the UI does. Where core would compute something the fixtures do not hold (the
+// reminders of a token added or edited here), it says less rather than guess: see `remindersOf`.
+//
+// The stored token, the options and the shared helpers are in `fake-store.ts`; lead times,
+// reminders and the default notification health in `fake-reminders.ts`. Their public names are
+// re-exported from here, so importers need only `./fake`.
 
 import type { ErrorInfo } from '../bindings/ErrorInfo';
 import type { Inspection } from '../bindings/Inspection';
 import type { NewTokenMeta } from '../bindings/NewTokenMeta';
+import type { NotificationHealth } from '../bindings/NotificationHealth';
 import type { Settings } from '../bindings/Settings';
 import type { TokenDetail } from '../bindings/TokenDetail';
 import type { TokenEvent } from '../bindings/TokenEvent';
 import type { TokenMeta } from '../bindings/TokenMeta';
 import type { TokenPatch } from '../bindings/TokenPatch';
 import { statusAt } from '../state/status';
-import { CATALOG, INSPECTIONS, type InspectAnswer } from './fixture-data';
+import { CATALOG, INSPECTIONS, LEADS, type InspectAnswer } from './fixture-data';
+import { formattedLeads, NOTIFICATIONS_OK, parsedLeads, remindersKey, remindersOf } from './fake-reminders';
+import {
+  CLIPBOARD_SECS_MAX, CLIPBOARD_SECS_MIN, iso, reject, UNKNOWN_INPUT, type FakeOptions, type StoredToken,
+} from './fake-store';
 import type { Host } from './types';
 
-export interface StoredToken {
-  meta: TokenMeta;
-  /** As pasted: normalising it (trim, a leading `Bearer `) is core's job, not the fake's. */
-  secret: string;
-  /** Oldest first. */
-  events: TokenEvent[];
-  /** What core's inspection of the secret said (its `status` is replaced by the row's). */
-  inspection: Inspection | null;
-  /** The vault's masked preview of the secret. */
-  masked: string | null;
-}
-
-export interface FakeOptions {
-  /** Tokens to start with (see `demo.ts`). */
-  seed?: StoredToken[];
-  /** The clock; tests pass a fixed one. */
-  now?: () => number;
-  /** Delay every answer, to see loading states in the browser. */
-  latencyMs?: number;
-  /** What `inspect` answers, by exact input; default fixtures/inspections.json as it is. */
-  inspections?: Record<string, InspectAnswer>;
-}
-
-export const CLIPBOARD_SECS_MIN = 5;
-export const CLIPBOARD_SECS_MAX = 600;
-
-/** The answer for an input the fixtures do not hold. */
-export const UNKNOWN_INPUT: ErrorInfo = {
-  code: 'token_malformed',
-  message: 'The browser preview only knows the sample tokens in fixtures/inspections.json; paste one of those.',
-};
-
-function reject(code: ErrorInfo['code'], message: string): never {
-  throw { code, message } satisfies ErrorInfo;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+export { NOTIFICATIONS_OK, unknownLeads } from './fake-reminders';
+export { CLIPBOARD_SECS_MAX, CLIPBOARD_SECS_MIN, UNKNOWN_INPUT, type FakeOptions, type StoredToken } from './fake-store';
 
 export class FakeHost implements Host {
   readonly tokens = new Map<string, StoredToken>();
   keyringError: ErrorInfo | null = null;
-  settings: Settings = { clipboard_clear_secs: 30 };
+  settings: Settings = { clipboard_clear_secs: 30, remind_leads_secs: [...LEADS.default], autostart: null };
+  notifications: NotificationHealth = { ...NOTIFICATIONS_OK };
   /** Secrets "on the clipboard", by token id; tests read it instead of a real clipboard. */
   clipboard: string | null = null;
   private readonly now: () => number;
@@ -71,6 +49,8 @@ export class FakeHost implements Host {
   private changed = new Set<() => void>();
   private cleared = new Set<(id: string) => void>();
   private keyringChanged = new Set<() => void>();
+  private notificationsChanged = new Set<() => void>();
+  private openToken = new Set<(id: string) => void>();
   private clearTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(opts: FakeOptions = {}) {
@@ -143,6 +123,32 @@ export class FakeHost implements Host {
     for (const cb of this.keyringChanged) cb();
   }
 
+  /** Stage what `notificationHealth` answers (`null`: a running server again). */
+  setNotificationHealth(health: NotificationHealth | null): void {
+    this.notifications = health ?? { ...NOTIFICATIONS_OK };
+  }
+
+  /** Announce `notifications-changed`, as the app does when its check of the server changes. */
+  announceNotificationsChanged(): void {
+    for (const cb of this.notificationsChanged) cb();
+  }
+
+  /** Announce `open-token`, as a notification's "Open" or the tray's token list does. */
+  announceOpenToken(id: string): void {
+    for (const cb of this.openToken) cb(id);
+  }
+
+  /** When the token's current secret was stored: its last replacement, else when it was added. */
+  private secretSetAt(t: StoredToken): string {
+    const e = [...t.events].reverse().find((x) => x.kind === 'secret_replaced' || x.kind === 'added');
+    return e?.at ?? t.meta.created_at;
+  }
+
+  /** `rotate_at` as the vault defines it: when the secret was stored plus the period. */
+  private rotateAt(t: StoredToken, every: number | null): string | null {
+    return every === null ? null : iso(Date.parse(this.secretSetAt(t)) + every * 1000);
+  }
+
   listTokens = () => this.answer(() => [...this.tokens.values()].map((t) => this.withStatus(t.meta)));
   listProviders = () => this.answer(() => CATALOG);
   inspect = (input: string) => this.answer(() => this.inspected(input).ok);
@@ -178,8 +184,13 @@ export class FakeHost implements Host {
           soon_at: userExpiry ? null : insp.soon_at,
           expiry_source: userExpiry ? 'user' : expires_at !== null ? 'jwt' : null,
           notes: meta.notes ?? '', tags: meta.tags ?? [], revoked_at: null, last_copied_at: null,
-          secret_missing: false, status: insp.status,
+          secret_missing: false, remind: meta.remind ?? null,
+          // "None takes the provider's proposal": the catalog fixture proposes none.
+          rotate_every_secs: meta.rotate_every_secs ?? null,
+          rotate_at: meta.rotate_every_secs == null ? null : iso(this.now() + meta.rotate_every_secs * 1000),
+          status: insp.status,
         },
+        reminders: null,
       };
       this.log(t, 'added', insp.format);
       this.tokens.set(t.meta.id, t);
@@ -209,6 +220,12 @@ export class FakeHost implements Host {
         m.soon_at = null;
       }
     }
+    // Absent leaves these as they are; null goes back to the app's leads / drops the policy.
+    if (patch.remind !== undefined) m.remind = patch.remind === null ? null : [...patch.remind];
+    if (patch.rotate_every_secs !== undefined) {
+      m.rotate_every_secs = patch.rotate_every_secs;
+      m.rotate_at = this.rotateAt(t, patch.rotate_every_secs);
+    }
     return m;
   }
 
@@ -235,9 +252,13 @@ export class FakeHost implements Host {
         t.inspection = insp;
         t.masked = replaced.masked;
       }
+      const before = t.meta;
       t.meta = m;
       if (replaced) this.log(t, 'secret_replaced');
       if (edited) this.log(t, 'edited');
+      // A new secret restarts the rotation period.
+      if (replaced) m.rotate_at = this.rotateAt(t, m.rotate_every_secs);
+      if (remindersKey(before) !== remindersKey(m)) t.reminders = null;
       if (replaced || edited) queueMicrotask(() => this.emitChanged());
       return this.withStatus(m);
     });
@@ -254,7 +275,7 @@ export class FakeHost implements Host {
     this.answer((): TokenDetail => {
       const t = this.get(id);
       const meta = this.withStatus(t.meta);
-      const base = { meta, events: [...t.events].reverse() };
+      const base = { meta, events: [...t.events].reverse(), reminders: remindersOf(t, this.settings.remind_leads_secs) };
       if (this.keyringError) return { ...base, inspection: null, secret_error: this.keyringError, masked: null };
       if (t.meta.secret_missing) {
         const secret_error: ErrorInfo = {
@@ -304,9 +325,18 @@ export class FakeHost implements Host {
       if (!Number.isInteger(secs) || secs < CLIPBOARD_SECS_MIN || secs > CLIPBOARD_SECS_MAX) {
         reject('invalid_input', `Clear the clipboard after ${CLIPBOARD_SECS_MIN} to ${CLIPBOARD_SECS_MAX} seconds.`);
       }
-      this.settings = { ...s };
+      if (s.remind_leads_secs.join() !== this.settings.remind_leads_secs.join()) {
+        // Tokens on the app's leads now have other reminders, which only core can work out.
+        for (const t of this.tokens.values()) if (t.meta.remind === null) t.reminders = null;
+      }
+      this.settings = { ...s, remind_leads_secs: [...s.remind_leads_secs] };
       return this.settings;
     });
+
+  notificationHealth = () => this.answer(() => this.notifications);
+
+  parseLeads = (text: string) => this.answer(() => parsedLeads(text));
+  formatLeads = (leads: number[]) => this.answer(() => formattedLeads(leads));
 
   /** Links the fake was asked to open (tests); in a browser it also opens a new tab. */
   opened: string[] = [];
@@ -333,6 +363,16 @@ export class FakeHost implements Host {
   onKeyringChanged = (cb: () => void) => {
     this.keyringChanged.add(cb);
     return () => this.keyringChanged.delete(cb);
+  };
+
+  onOpenToken = (cb: (tokenId: string) => void) => {
+    this.openToken.add(cb);
+    return () => this.openToken.delete(cb);
+  };
+
+  onNotificationsChanged = (cb: () => void) => {
+    this.notificationsChanged.add(cb);
+    return () => this.notificationsChanged.delete(cb);
   };
 
   /** Stop pending timers (tests). */

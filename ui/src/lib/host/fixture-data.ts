@@ -7,8 +7,10 @@ import type { Inspection } from '../bindings/Inspection';
 import type { ProviderInfo } from '../bindings/ProviderInfo';
 import type { TokenDetail } from '../bindings/TokenDetail';
 import catalogJson from './fixtures/catalog.json';
+import countdownsJson from './fixtures/countdowns.json';
 import demoJson from './fixtures/demo.json';
 import inspectionsJson from './fixtures/inspections.json';
+import leadsJson from './fixtures/leads.json';
 
 /** What `inspect_token` answers for one input: the inspection (and the masked preview the vault
  *  would show once it is stored), or the error. */
@@ -27,6 +29,26 @@ export interface InspectionsFixture {
   samples: Record<string, InspectAnswer>;
 }
 
+/** What `parse_leads` answers for one text: the lead times (null: the app's) and how
+ *  `format_leads` writes them back, or the error. */
+export type LeadsAnswer = { ok: number[] | null; text: string | null } | { error: ErrorInfo };
+
+export interface LeadsFixture {
+  /** The app's lead times until the user changes them (Settings). */
+  default: number[];
+  /** `format_leads(default)`. */
+  default_text: string;
+  /** By the exact text typed. */
+  parsed: Record<string, LeadsAnswer>;
+}
+
+export interface CountdownsFixture {
+  /** `countdown` for a token that never expires. */
+  never: string;
+  /** Unix seconds: the countdown's words at `now`, and the instant they next change. */
+  cases: Array<{ expires_at: number; now: number; text: string; changes_at: number | null }>;
+}
+
 // JSON imports are typed by their literal shape (every string widened to `string`); the shapes
 // are the generated bindings', which the Rust test that writes the files guarantees.
 /** `list_providers`. */
@@ -35,3 +57,7 @@ export const CATALOG = catalogJson as unknown as ProviderInfo[];
 export const DEMO = demoJson as unknown as DemoFixture;
 /** `inspect_token` for every demo secret and a set of paste samples. */
 export const INSPECTIONS = inspectionsJson as unknown as InspectionsFixture;
+/** `parse_leads` / `format_leads` for a set of texts, and the app's default lead times. */
+export const LEADS = leadsJson as unknown as LeadsFixture;
+/** Core's countdown words across every boundary (the UI's are tested against them). */
+export const COUNTDOWNS = countdownsJson as CountdownsFixture;

@@ -6,10 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { STATUS_ORDER } from '../state/status';
 import { demoSeed } from './demo';
 import { createFakeHost, type FakeHost } from './fake';
-import { CATALOG, DEMO, INSPECTIONS } from './fixture-data';
+import { CATALOG, DEMO, INSPECTIONS, LEADS } from './fixture-data';
 import catalogJson from './fixtures/catalog.json';
 import demoJson from './fixtures/demo.json';
 import inspectionsJson from './fixtures/inspections.json';
+import leadsJson from './fixtures/leads.json';
 
 let host: FakeHost;
 afterEach(() => host?.dispose());
@@ -55,6 +56,29 @@ describe('the fake host against the fixtures', () => {
       });
       expect((await host.tokenDetail(added.id)).masked, input).toBe(answer.masked);
     }
+  });
+
+  it('answers parse_leads exactly as core did, for every text', async () => {
+    host = createFakeHost();
+    expect(Object.keys(leadsJson.parsed).length).toBeGreaterThan(5);
+    for (const [text, answer] of Object.entries(LEADS.parsed)) {
+      if ('ok' in answer) await expect(host.parseLeads(text), text).resolves.toEqual(answer.ok);
+      else await expect(host.parseLeads(text), text).rejects.toEqual(answer.error);
+    }
+  });
+
+  it('answers format_leads as core wrote each parsed list back, and the default', async () => {
+    host = createFakeHost();
+    for (const [text, answer] of Object.entries(LEADS.parsed)) {
+      if (!('ok' in answer) || answer.ok === null) continue;
+      await expect(host.formatLeads(answer.ok), text).resolves.toBe(answer.text);
+    }
+    await expect(host.formatLeads(LEADS.default)).resolves.toBe(LEADS.default_text);
+  });
+
+  it('starts with the app\'s default lead times and no autostart decision', async () => {
+    host = createFakeHost();
+    expect(await host.getSettings()).toMatchObject({ remind_leads_secs: leadsJson.default, autostart: null });
   });
 
   it('has a demo with one token of every status', () => {

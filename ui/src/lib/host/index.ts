@@ -4,7 +4,7 @@
 //
 // Browser-only knobs, as URL parameters: `?empty` starts with no tokens, `?bulk=10000` adds that
 // many copies of the demo tokens, `?latency=300` delays every answer, `?keyring=locked` stages a
-// keyring failure.
+// keyring failure, `?notifications=off` stages a desktop without a notification server.
 
 import type { Host } from './types';
 
@@ -35,6 +35,13 @@ export async function pickHost(): Promise<Host> {
     host.setKeyringError({
       code: 'keyring_locked',
       message: 'The keyring is locked. Unlock it in your desktop\'s password manager, then retry.',
+    });
+  }
+  if (params.get('notifications') === 'off') {
+    host.setNotificationHealth({
+      ok: false,
+      server: null,
+      message: 'The browser preview pretends no notification server is running (?notifications=off).',
     });
   }
   return host;

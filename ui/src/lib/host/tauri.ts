@@ -8,6 +8,8 @@ import type { CopyReceipt } from '../bindings/CopyReceipt';
 import type { Inspection } from '../bindings/Inspection';
 import type { KeyringHealth } from '../bindings/KeyringHealth';
 import type { NewTokenMeta } from '../bindings/NewTokenMeta';
+import type { NotificationHealth } from '../bindings/NotificationHealth';
+import type { OpenToken } from '../bindings/OpenToken';
 import type { ProviderInfo } from '../bindings/ProviderInfo';
 import type { Settings } from '../bindings/Settings';
 import type { TokenDetail } from '../bindings/TokenDetail';
@@ -55,8 +57,13 @@ export function createTauriHost(): Host {
     getSettings: () => call<Settings>('get_settings'),
     setSettings: (settings) => call<Settings>('set_settings', { settings }),
     openUrl: (url) => call<void>('open_url', { url }),
+    notificationHealth: () => call<NotificationHealth>('notification_health'),
+    parseLeads: (text) => call<number[] | null>('parse_leads', { text }),
+    formatLeads: (leads) => call<string>('format_leads', { leads }),
     onTokensChanged: (cb) => subscribe<unknown>('tokens-changed', () => cb()),
     onClipboardCleared: (cb) => subscribe<ClipboardCleared>('clipboard-cleared', (p) => cb(p.token_id)),
     onKeyringChanged: (cb) => subscribe<unknown>('keyring-changed', () => cb()),
+    onOpenToken: (cb) => subscribe<OpenToken>('open-token', (p) => cb(p.token_id)),
+    onNotificationsChanged: (cb) => subscribe<unknown>('notifications-changed', () => cb()),
   };
 }

@@ -10,6 +10,7 @@ import type { ErrorInfo } from '../bindings/ErrorInfo';
 import type { Inspection } from '../bindings/Inspection';
 import type { KeyringHealth } from '../bindings/KeyringHealth';
 import type { NewTokenMeta } from '../bindings/NewTokenMeta';
+import type { NotificationHealth } from '../bindings/NotificationHealth';
 import type { ProviderInfo } from '../bindings/ProviderInfo';
 import type { Settings } from '../bindings/Settings';
 import type { TokenDetail } from '../bindings/TokenDetail';
@@ -37,6 +38,16 @@ export interface Host {
   keyringHealth(): Promise<KeyringHealth>;
   getSettings(): Promise<Settings>;
   setSettings(settings: Settings): Promise<Settings>;
+  /** Whether reminders reach the desktop (a notification server answered at the last check). */
+  notificationHealth(): Promise<NotificationHealth>;
+  /**
+   * Lead times as a person types them (`14d,3d,1h,0`), read by core's one parser: seconds,
+   * longest first; `null` for `default` (the app's), `[]` for `none` or nothing. Rejects with
+   * `invalid_input`, saying what is wrong, for anything else.
+   */
+  parseLeads(text: string): Promise<number[] | null>;
+  /** Lead times as core writes them (`14d,3d,1d,1h,0`, or `none`). */
+  formatLeads(leads: number[]): Promise<string>;
   /** Open a provider's page (https only) in the system browser, never in the app's window. */
   openUrl(url: string): Promise<void>;
   /** Event `tokens-changed` (no payload needed): the stored list changed outside this window's call. */
@@ -48,6 +59,13 @@ export interface Host {
    * health may have changed (it may hold none of this vault's items); ask `keyringHealth` again.
    */
   onKeyringChanged(cb: () => void): Unsubscribe;
+  /**
+   * Event `open-token`, payload `OpenToken` (`{ token_id }`): a notification's "Open" or the
+   * tray's token list asked for this token. The shell has already shown the window.
+   */
+  onOpenToken(cb: (tokenId: string) => void): Unsubscribe;
+  /** Event `notifications-changed` (no payload): ask `notificationHealth` again. */
+  onNotificationsChanged(cb: () => void): Unsubscribe;
 }
 
 /** True for an `ErrorInfo`-shaped value. */

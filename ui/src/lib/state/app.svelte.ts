@@ -3,11 +3,11 @@
 // of the UI with a fake host.
 
 import { getContext, setContext } from 'svelte';
-import type { Settings } from '../bindings/Settings';
 import type { TokenMeta } from '../bindings/TokenMeta';
 import type { Host } from '../host/types';
-import { visibleTokens } from './filter';
+import { matchesFilter, visibleTokens } from './filter';
 import { Keyring } from './keyring.svelte';
+import { Notifications } from './notifications.svelte';
 import { Providers } from './providers.svelte';
 import { Toasts } from './toast.svelte';
 import { Tokens } from './tokens.svelte';
@@ -18,8 +18,8 @@ export class AppState {
   readonly tokens: Tokens;
   readonly providers: Providers;
   readonly keyring: Keyring;
+  readonly notifications: Notifications;
   readonly toasts = new Toasts();
-  settings = $state<Settings>({ clipboard_clear_secs: 30 });
 
   query = $state('');
   /** The provider picked in the sidebar; null is "All tokens". */
@@ -29,6 +29,8 @@ export class AppState {
   /** Bumped to ask the detail pane to reveal, or to reload after a copy. */
   revealRequest = $state(0);
   detailNonce = $state(0);
+  /** Bumped when the app asked to show a token (`open-token`), so the window brings its detail into view. */
+  openRequest = $state(0);
 
   /** The list as shown: filtered by sidebar and query, soonest expiry first. */
   visible: TokenMeta[];
@@ -39,6 +41,7 @@ export class AppState {
     this.tokens = new Tokens(host);
     this.providers = new Providers(host);
     this.keyring = new Keyring(host);
+    this.notifications = new Notifications(host);
     this.visible = $derived(
       visibleTokens(this.tokens.items, this.query, this.providerFilter, this.providers.name),
     );
@@ -51,18 +54,37 @@ export class AppState {
     const offChanged = this.host.onTokensChanged(() => void this.tokens.load());
     const offCleared = this.host.onClipboardCleared(() => this.toasts.show('Clipboard cleared'));
     const offKeyring = this.keyring.follow();
+    const offNotifications = this.notifications.follow();
+    const offOpen = this.host.onOpenToken((id) => void this.openToken(id));
     void this.providers.load();
     void this.tokens.load();
     void this.keyring.check();
-    this.host.getSettings().then(
-      (s) => (this.settings = s),
-      (err: unknown) => this.keyring.report(err),
-    );
+    void this.notifications.check();
     return () => {
       offChanged();
       offCleared();
       offKeyring();
+      offNotifications();
+      offOpen();
     };
+  }
+
+  /**
+   * Show a token the app asked for (a notification's "Open", the tray): select it, lift the
+   * parts of the filter that hide it, and ask the window to bring its detail into view.
+   */
+  async openToken(id: string): Promise<void> {
+    // It may be newer than the list (added from the CLI), or the list may not be loaded yet.
+    if (this.tokens.byId(id) === null) await this.tokens.load();
+    const token = this.tokens.byId(id);
+    if (token === null) {
+      this.toasts.show('That token is no longer in Tokenkeeper.');
+      return;
+    }
+    if (this.providerFilter !== null && this.providerFilter !== token.provider) this.providerFilter = null;
+    if (!matchesFilter(token, this.query, this.providers.name(token.provider))) this.query = '';
+    this.selectedId = id;
+    this.openRequest += 1;
   }
 
   select(id: string | null): void {
