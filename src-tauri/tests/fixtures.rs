@@ -13,6 +13,10 @@ use tokenkeeper_core::{
 };
 use tokenkeeper_vault::{Vault, db, keyring::MemoryStore};
 
+// Not `tests/words.rs`: Cargo would build that as a test target of its own.
+#[path = "words/mod.rs"]
+mod words;
+
 /// The fixtures' "now": 2026-06-01T12:00:00Z.
 pub const NOW: i64 = 1_780_315_200;
 const H: i64 = 3_600;
@@ -327,10 +331,7 @@ pub fn generate() -> BTreeMap<&'static str, String> {
             "inspections.json",
             pretty(json!({ "now": NOW, "samples": inspections })),
         ),
-        (
-            "countdowns.json",
-            pretty(crate::fixture_words::countdowns(NOW)),
-        ),
-        ("leads.json", pretty(crate::fixture_words::leads())),
+        ("countdowns.json", pretty(words::countdowns(NOW))),
+        ("leads.json", pretty(words::leads())),
     ])
 }

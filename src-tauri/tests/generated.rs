@@ -4,7 +4,6 @@
 //! them and fail when the committed files drift. `UPDATE_BINDINGS=1` rewrites them
 //! (`make bindings`).
 
-mod fixture_words;
 mod fixtures;
 
 use std::{collections::BTreeMap, fs, path::Path};
