@@ -87,7 +87,7 @@ start_driver() {
   for var in "$@"; do
     case $var in DBUS_SESSION_BUS_ADDRESS=*) bus=${var#*=} ;; esac
   done
-  env TOKENKEEPER_HOME="$home" TOKENKEEPER_KEYRING_SERVICE="$service" RUST_LOG=trace "$@" \
+  env TOKENKEEPER_HOME="$home" TOKENKEEPER_KEYRING_SERVICE="$service" RUST_LOG=trace,zbus::connection=trace,tauri::ipc=trace "$@" \
     tauri-driver --port "$port" --native-port $((port + 1)) >"$WORK/$name.out" 2>"$WORK/$name.log" &
   local pid=$!
   started+=("$pid")

@@ -123,13 +123,18 @@ pub enum Command {
         /// Do not print a trailing newline.
         #[arg(short = 'n', long)]
         no_newline: bool,
+        /// No warning when stdout is a terminal (the secret is then on screen).
+        #[arg(short, long)]
+        quiet: bool,
     },
-    /// Copy a token to the clipboard, marked secret, and clear it after a timeout.
+    /// Copy a token to the clipboard, marked secret, and clear it after a timeout (also on
+    /// Ctrl+C or SIGTERM while waiting).
     Copy {
         token: String,
-        /// Seconds before the clipboard is cleared (if it still holds this token).
-        #[arg(long, default_value_t = 30)]
-        clear_after: u64,
+        /// Seconds before the clipboard is cleared if it still holds this token (5–600);
+        /// default: the app's setting.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(5..=600))]
+        clear_after: Option<u32>,
     },
     /// Remove a token and its keyring entry.
     Rm {
@@ -157,18 +162,35 @@ pub enum Command {
     },
     /// Decode a token without trusting it: format, provider, header, claims, times, status.
     Decode {
-        /// The token, or `-` (or nothing) to read stdin.
+        /// `-` or nothing reads stdin. A token given here works but is visible to other
+        /// processes (/proc/PID/cmdline) and in shell history: pipe it in instead.
         token: Option<String>,
+        /// Read the token from this file.
+        #[arg(long, value_name = "FILE", conflicts_with = "token")]
+        token_file: Option<std::path::PathBuf>,
         #[arg(long)]
         json: bool,
     },
-    /// Check a JWT's signature against a JWKS or JWK you trust (a file or an https URL).
-    /// Exits 1 unless the signature is valid.
+    /// Check a JWT's signature against a JWKS or JWK you trust (a file or an https URL), and
+    /// its `exp`/`nbf` (and `--iss`/`--aud` when given). Exits 1 unless every check passes.
     Verify {
         #[arg(long, value_name = "FILE|URL")]
         jwks: String,
-        /// The token, or `-` (or nothing) to read stdin.
+        /// `-` or nothing reads stdin. A token given here works but is visible to other
+        /// processes (/proc/PID/cmdline) and in shell history: pipe it in instead.
         token: Option<String>,
+        /// Read the token from this file.
+        #[arg(long, value_name = "FILE", conflicts_with = "token")]
+        token_file: Option<std::path::PathBuf>,
+        /// Do not check `exp` and `nbf` against the clock (they are checked by default).
+        #[arg(long)]
+        ignore_time: bool,
+        /// The `iss` claim must be exactly this.
+        #[arg(long, value_name = "ISSUER")]
+        iss: Option<String>,
+        /// The `aud` claim must be, or contain, this.
+        #[arg(long, value_name = "AUDIENCE")]
+        aud: Option<String>,
         #[arg(long)]
         json: bool,
     },

@@ -8,6 +8,7 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
+use std::sync::atomic::Ordering;
 use tokenkeeper_core::{
     Secret,
     clock::{parse_duration, parse_expiry, rfc3339},
@@ -17,6 +18,7 @@ use tokenkeeper_core::{
     verify,
 };
 use tokenkeeper_vault::{Vault, clipboard::SecretClipboard, keyring::OsKeyring, paths};
+use zeroize::Zeroizing;
 
 use crate::{args::Cli, args::Command, doctor, output, remind};
 
@@ -143,11 +145,22 @@ fn run_command(command: Command, now: i64) -> Result<()> {
                 output::show(&meta, &events, now)
             }
         }
-        Command::Get { token, no_newline } => {
+        Command::Get {
+            token,
+            no_newline,
+            quiet,
+        } => {
             let vault = open_vault(now)?;
             let id = vault.resolve(&token)?.id;
             let secret = vault.secret(&id, now)?;
             let mut out = std::io::stdout().lock();
+            if !quiet && out.is_terminal() {
+                eprintln!(
+                    "warning: the secret is printed on screen (and may stay in the terminal's \
+                     scrollback); `tokenkeeper copy` puts it on the clipboard instead (--quiet \
+                     hides this)"
+                );
+            }
             out.write_all(secret.expose().as_bytes())?;
             if !no_newline {
                 out.write_all(b"\n")?;
@@ -159,15 +172,24 @@ fn run_command(command: Command, now: i64) -> Result<()> {
             let vault = open_vault(now)?;
             let row = vault.resolve(&token)?;
             let secret = vault.secret(&row.id, now)?;
+            let clear_after = match clear_after {
+                Some(s) => s,
+                None => vault.settings()?.clipboard_clear_secs,
+            };
+            // Registered before the copy, so an early Ctrl+C cannot leave the secret behind.
+            let stop = crate::signals::stop_flag()?;
             let mut clipboard = SecretClipboard::new()?;
             clipboard.copy(&secret)?;
             vault.record(&row.id, EventKind::Copied, "cli", now)?;
             eprintln!(
-                "Copied {}/{}; the clipboard clears in {clear_after} s (keep this running; \
-                 Ctrl+C clears nothing and ends serving it)",
+                "Copied {}/{}; the clipboard clears in {clear_after} s, or now on Ctrl+C (keep \
+                 this running: it serves the clipboard)",
                 row.provider, row.name
             );
-            std::thread::sleep(Duration::from_secs(clear_after));
+            let deadline = std::time::Instant::now() + Duration::from_secs(clear_after.into());
+            while std::time::Instant::now() < deadline && !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
             if clipboard.clear_if_holds(&secret)? {
                 eprintln!("Clipboard cleared.");
             }
@@ -187,8 +209,12 @@ fn run_command(command: Command, now: i64) -> Result<()> {
         Command::Recover { from_vault, json } => {
             doctor::recover(&open_metadata()?, from_vault.as_deref(), json, now)
         }
-        Command::Decode { token, json } => {
-            let input = token_input(token)?;
+        Command::Decode {
+            token,
+            token_file,
+            json,
+        } => {
+            let input = token_input(token, token_file.as_deref())?;
             let inspected = inspect::decode_bytes(&input, now)?;
             if json {
                 output::json(&inspected.inspection)
@@ -196,19 +222,46 @@ fn run_command(command: Command, now: i64) -> Result<()> {
                 output::inspection(&inspected.inspection, now)
             }
         }
-        Command::Verify { jwks, token, json } => {
+        Command::Verify {
+            jwks,
+            token,
+            token_file,
+            ignore_time,
+            iss,
+            aud,
+            json,
+        } => {
             let keys = tokenkeeper_remote::load_jwks(&jwks)?;
-            let input = token_input(token)?;
+            let input = token_input(token, token_file.as_deref())?;
             let text = std::str::from_utf8(&input).context("the token is not UTF-8 text")?;
             let inspected = verify::verify(text, &keys, now)?;
+            let insp = &inspected.inspection;
+            let signed = insp.signature == SignatureState::Valid;
+            let mut checks = vec![verify::Check {
+                check: "signature",
+                passed: signed,
+                detail: format!("against the keys from {jwks}"),
+            }];
+            let rules = verify::ClaimRules {
+                time: !ignore_time,
+                iss,
+                aud,
+            };
+            let claims = insp.claims.clone().unwrap_or_default();
+            checks.extend(verify::check_claims(&claims, &rules, now));
+            let failed: Vec<&verify::Check> = checks.iter().filter(|c| !c.passed).collect();
             if json {
-                output::json(&inspected.inspection)?;
+                let mut v = serde_json::to_value(insp)?;
+                v["checks"] = serde_json::to_value(&checks)?;
+                v["verified"] = failed.is_empty().into();
+                output::json(&v)?;
             } else {
-                output::inspection(&inspected.inspection, now)?;
+                output::inspection(insp, now)?;
+                output::checks(&checks)?;
             }
             // The exit code is the verdict: `tokenkeeper verify … && deploy` must stop here.
-            if inspected.inspection.signature != SignatureState::Valid {
-                bail!("the signature does not verify against the keys from {jwks}");
+            if let Some(first) = failed.first() {
+                bail!("{} check failed: {}", first.check, first.detail);
             }
             Ok(())
         }
@@ -242,8 +295,11 @@ fn read_secret(usage: &str) -> Result<Secret> {
         rpassword::prompt_password("Paste the token (input hidden): ")
             .context("could not read the token from the terminal")?
     } else {
+        // Read into a zeroizing buffer; the one copy made here moves into the `Secret`.
         let bytes = read_capped(stdin.lock())?;
-        String::from_utf8(bytes).context("the token on stdin is not UTF-8 text")?
+        std::str::from_utf8(&bytes)
+            .context("the token on stdin is not UTF-8 text")?
+            .to_owned()
     };
     let secret = Secret::from(text);
     if inspect::normalize(secret.expose()).is_empty() {
@@ -256,8 +312,8 @@ fn read_secret(usage: &str) -> Result<Secret> {
 
 /// Reads at most one byte more than a token may have, so endless input (`yes | …`) cannot hang
 /// or exhaust memory; over the limit the real size is unknown, and the error says so.
-fn read_capped(reader: impl Read) -> Result<Vec<u8>> {
-    let mut buf = Vec::new();
+fn read_capped(reader: impl Read) -> Result<Zeroizing<Vec<u8>>> {
+    let mut buf = Zeroizing::new(Vec::new());
     reader
         .take(MAX_TOKEN_BYTES as u64 + 1)
         .read_to_end(&mut buf)?;
@@ -269,18 +325,30 @@ fn read_capped(reader: impl Read) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// A token to decode: the argument, or stdin for `-` or nothing.
-fn token_input(arg: Option<String>) -> Result<Vec<u8>> {
+/// A token to decode: stdin for `-` or nothing, a file, or (with a warning) the argument.
+fn token_input(arg: Option<String>, file: Option<&std::path::Path>) -> Result<Zeroizing<Vec<u8>>> {
+    if let Some(path) = file {
+        let f = std::fs::File::open(path)
+            .with_context(|| format!("cannot read the token file {}", path.display()))?;
+        return read_capped(f);
+    }
     match arg.as_deref() {
         Some("-") | None => {
             if std::io::stdin().is_terminal() {
                 bail!(
-                    "give a token as an argument, or pipe one in: `pbpaste | tokenkeeper decode`"
+                    "pipe the token in (`pbpaste | tokenkeeper decode`) or name a file with \
+                     --token-file"
                 );
             }
             read_capped(std::io::stdin().lock())
         }
-        Some(t) => Ok(t.as_bytes().to_vec()),
+        Some(t) => {
+            eprintln!(
+                "warning: a token given as an argument is visible to other processes \
+                 (/proc/PID/cmdline) and stays in shell history; pipe it in or use --token-file"
+            );
+            Ok(Zeroizing::new(t.as_bytes().to_vec()))
+        }
     }
 }
 

@@ -8,14 +8,17 @@ mod commands;
 mod doctor;
 mod output;
 mod remind;
+mod signals;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
+    tokenkeeper_vault::edge::harden_process();
     let cli = args::Cli::parse();
-    init_logging();
+    // Off by default: errors are printed as `error:` lines.
+    tokenkeeper_vault::edge::init_logging("off");
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -27,23 +30,4 @@ fn main() -> ExitCode {
 
 fn one_line(e: &anyhow::Error) -> String {
     format!("{e:#}").replace('\n', " ")
-}
-
-/// Logs go to stderr, filtered by `RUST_LOG` (default: off, as errors are printed as `error:`
-/// lines). Crates that may see secrets are held at `info` even under `RUST_LOG=trace`.
-fn init_logging() {
-    use tracing_subscriber::EnvFilter;
-    let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("off"));
-    for target in tokenkeeper_core::SECRET_BEARING_LOG_TARGETS {
-        if let Ok(d) = format!("{target}=info").parse() {
-            filter = filter.add_directive(d);
-        }
-    }
-    // Colour codes only for a terminal: a redirected log must stay plain text to grep.
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(ansi)
-        .with_writer(std::io::stderr)
-        .init();
 }

@@ -173,3 +173,14 @@ pub fn inspection(i: &Inspection, now: i64) -> Result<()> {
         Ok(())
     })
 }
+
+/// `verify`'s checks, one line each.
+pub fn checks(checks: &[tokenkeeper_core::verify::Check]) -> Result<()> {
+    emit(|out| {
+        for c in checks {
+            let word = if c.passed { "ok" } else { "FAILED" };
+            writeln!(out, "check {:<10} {word:<6} {}", c.check, c.detail)?;
+        }
+        Ok(())
+    })
+}

@@ -5,6 +5,7 @@
 
 pub mod clipboard;
 pub mod db;
+pub mod edge;
 mod edit;
 pub mod error;
 pub mod identity;

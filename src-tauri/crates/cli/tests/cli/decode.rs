@@ -105,6 +105,46 @@ fn decode_json_has_exactly_the_documented_keys() {
 }
 
 #[test]
+fn a_token_in_the_arguments_is_warned_about_and_stdin_or_a_file_is_not() {
+    let tk = tk();
+    let arg = tk.run(&["decode", "--json", RFC7515_A1]);
+    assert_success(&arg, "decode with the token as an argument");
+    assert!(
+        arg.stderr
+            .contains("visible to other processes (/proc/PID/cmdline)"),
+        "no warning about the argument: {}",
+        arg.stderr
+    );
+    let piped = tk.run_stdin(&["decode", "--json"], RFC7515_A1);
+    assert_success(&piped, "decode from stdin");
+    assert!(piped.stderr.is_empty(), "stdin warned: {}", piped.stderr);
+    let file = tk.db_dir().join("token.txt");
+    std::fs::write(&file, RFC7515_A1).expect("write the token file");
+    let from_file = tk.run(&[
+        "decode",
+        "--json",
+        "--token-file",
+        &file.display().to_string(),
+    ]);
+    assert_success(&from_file, "decode --token-file");
+    assert!(
+        from_file.stderr.is_empty(),
+        "a file warned: {}",
+        from_file.stderr
+    );
+    assert_eq!(
+        json(&from_file),
+        json(&piped),
+        "the file decoded differently"
+    );
+    let missing = assert_error(
+        &tk.run(&["decode", "--token-file", "/nonexistent/token"]),
+        "decode --token-file of a missing file",
+    );
+    assert!(missing.contains("/nonexistent/token"), "{missing}");
+}
+
+#[test]
 fn decode_prints_a_readable_summary() {
     let out = tk().run(&["decode", RFC7515_A1]);
     assert_success(&out, "decode");
@@ -171,7 +211,7 @@ fn malformed_input_is_one_error_line_naming_the_part() {
         ("   ".into(), "empty"),
     ];
     for (input, want) in &cases {
-        let err = assert_error(&tk.run(&["decode", input]), "decode");
+        let err = assert_error(&tk.run_stdin(&["decode"], input), "decode");
         assert!(
             err.contains(want),
             "decode {input:.20}… should say `{want}`: {err}"
@@ -189,6 +229,14 @@ fn malformed_input_is_one_error_line_naming_the_part() {
             "the error names a size it never measured: {err}"
         );
     }
-    let err = assert_error(&tk.run(&["decode", &big]), "decode of a big argument");
-    assert!(err.contains("over 65536 bytes"), "{err}");
+    // An argument gets its warning line first, then the one error line.
+    let out = tk.run(&["decode", &big]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr
+            .lines()
+            .any(|l| l.starts_with("error:") && l.contains("over 65536 bytes")),
+        "{}",
+        out.stderr
+    );
 }

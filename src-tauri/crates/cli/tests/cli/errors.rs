@@ -31,7 +31,7 @@ fn secret_commands_fail_cleanly(tk: &Tk, token: &str, want: &str) {
     for args in [
         vec!["get", token],
         vec!["rm", "--yes", token],
-        vec!["copy", "--clear-after", "1", token],
+        vec!["copy", "--clear-after", "5", token],
     ] {
         let err = assert_error(&tk.run(&args), &args.join(" "));
         assert!(
@@ -93,21 +93,18 @@ fn usage_errors_exit_2() {
 #[test]
 fn runtime_errors_are_one_line_and_exit_1() {
     let tk = Tk::fresh().env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent");
-    for (args, want) in [
-        (vec!["show", "nope"], "No token matches `nope`"),
-        (vec!["decode", ""], "The input is empty"),
-        (vec!["decode", "eyJhbGciOiJIUzI1NiJ9.e30"], "has 2 parts"),
+    // Tokens on stdin, as README says: an argument would add its warning line.
+    for (args, stdin, want) in [
+        (vec!["show", "nope"], "", "No token matches `nope`"),
+        (vec!["decode"], "", "The input is empty"),
+        (vec!["decode"], "eyJhbGciOiJIUzI1NiJ9.e30", "has 2 parts"),
         (
-            vec![
-                "verify",
-                "--jwks",
-                "/nonexistent.json",
-                "eyJhbGciOiJub25lIn0.e30.",
-            ],
+            vec!["verify", "--jwks", "/nonexistent.json"],
+            "eyJhbGciOiJub25lIn0.e30.",
             "/nonexistent.json",
         ),
     ] {
-        let err = assert_error(&tk.run(&args), &args.join(" "));
+        let err = assert_error(&tk.run_stdin(&args, stdin), &args.join(" "));
         assert!(
             err.contains(want),
             "`{}` should say `{want}`: {err}",

@@ -8,6 +8,7 @@
 //! `TOKENKEEPER_SKIP_KEYRING_TESTS=1` skips them on purpose.
 
 mod bus;
+mod copy;
 mod decode;
 mod errors;
 mod keyring;
@@ -17,6 +18,7 @@ mod stuck;
 #[path = "../../../vault/tests/support/mod.rs"]
 mod support;
 mod verify;
+mod verify_rules;
 
 use std::{path::Path, process::Command, time::Duration};
 

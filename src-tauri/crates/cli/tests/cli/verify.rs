@@ -3,12 +3,11 @@
 //! verdict, and key URLs named by the token never fetched.
 
 use std::{
-    io::{Read, Write},
     net::TcpListener,
     path::{Path, PathBuf},
     process::Command,
     thread::JoinHandle,
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use serde_json::{Value, json};
@@ -115,10 +114,24 @@ fn write_jwks(dir: &Path, keys: &[Value]) -> String {
     path.display().to_string()
 }
 
-/// `verify --json`: the signature state, and whether the exit code agreed with it.
+/// `verify --json` on historical or `exp`-less tokens (`--ignore-time`): the signature state,
+/// and whether the exit code agreed with it.
 fn verify(tk: &Tk, jwks: &str, token: &str) -> String {
-    let out = tk.run(&["verify", "--json", "--jwks", jwks, token]);
-    let value = json(&out);
+    let out = tk.run_stdin(
+        &["verify", "--json", "--ignore-time", "--jwks", jwks],
+        token,
+    );
+    let mut value = json(&out);
+    let checks = value
+        .as_object_mut()
+        .and_then(|m| m.remove("checks"))
+        .expect("verify --json lists its checks");
+    assert_eq!(checks[0]["check"], "signature", "{checks}");
+    assert_eq!(
+        value.as_object_mut().and_then(|m| m.remove("verified")),
+        Some(Value::Bool(checks[0]["passed"] == true)),
+        "`verified` must be the signature's verdict when it is the only check"
+    );
     assert_keys(&value);
     let state = value["signature"]
         .as_str()
@@ -166,12 +179,15 @@ fn verify_the_rfc_example_with_a_key_file() {
 
     let single = keys.path().join("single.jwk");
     std::fs::write(&single, jwk.to_string()).expect("write jwk");
-    let out = tk.run(&[
-        "verify",
-        "--jwks",
-        &single.display().to_string(),
+    let out = tk.run_stdin(
+        &[
+            "verify",
+            "--ignore-time",
+            "--jwks",
+            &single.display().to_string(),
+        ],
         RFC7515_A1,
-    ]);
+    );
     assert_success(&out, "verify with a single JWK");
     assert!(
         out.stdout_text().contains("signature  valid"),
@@ -225,46 +241,12 @@ fn rs256_is_verified_with_the_algorithm_of_the_key() {
     );
 }
 
-/// Serves `body` to one HTTP request on 127.0.0.1; the thread gives up after 10 s. Returns
-/// the URL and whether a request was served.
+/// Serves `body` to one HTTP request on 127.0.0.1 (see `verify_rules::serve`). Returns the
+/// URL and whether a request was served.
 fn serve_once(body: String) -> (String, JoinHandle<bool>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let url = format!("http://{}/jwks.json", listener.local_addr().expect("addr"));
-    listener.set_nonblocking(true).expect("nonblocking");
-    let server = std::thread::spawn(move || {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut stream = loop {
-            match listener.accept() {
-                Ok((s, _)) => break s,
-                Err(_) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(10))
-                }
-                Err(_) => return false,
-            }
-        };
-        stream.set_nonblocking(false).expect("blocking");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(2)))
-            .expect("timeout");
-        stream
-            .set_write_timeout(Some(Duration::from_secs(2)))
-            .expect("timeout");
-        let mut request = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-            match stream.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => request.extend_from_slice(&buf[..n]),
-            }
-        }
-        let reply = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
-             Connection: close\r\n\r\n{body}",
-            body.len()
-        );
-        stream.write_all(reply.as_bytes()).is_ok()
-    });
-    (url, server)
+    let (base, server) = crate::verify_rules::serve(vec![crate::verify_rules::ok_reply(&body)]);
+    let served = std::thread::spawn(move || server.join().is_ok_and(|n| n == 1));
+    (format!("{base}/jwks.json"), served)
 }
 
 #[test]
@@ -294,7 +276,7 @@ fn verify_never_fetches_a_key_url_named_by_the_token() {
     let token = key.sign(&json!({"alg": "RS256", "jku": jku}), "-sha256");
     let keys = crate::support::private_tempdir();
     let jwks = write_jwks(keys.path(), &[key.jwk(&json!({}))]);
-    let out = tk.run(&["verify", "--json", "--jwks", &jwks, &token]);
+    let out = tk.run_stdin(&["verify", "--json", "--jwks", &jwks], &token);
     assert_success(&out, "verify");
     assert!(
         json(&out)["warnings"].to_string().contains("`jku`"),
