@@ -14,7 +14,7 @@ fn main() {
             "keyring_health",
             "get_settings",
             "set_settings",
-            "open_url",
+            "open_provider_link",
             "notification_health",
             "parse_leads",
             "format_leads",

@@ -10,7 +10,7 @@ use tokenkeeper_core::{
         CopyReceipt, ErrorInfo, Inspection, KeyringHealth, NewTokenMeta, NotificationHealth,
         Settings, TokenDetail, TokenMeta, TokenPatch,
     },
-    providers::{self, ProviderInfo},
+    providers::{self, LinkKind, ProviderInfo},
     remind,
 };
 
@@ -102,12 +102,16 @@ pub fn set_settings(
     Ok(saved)
 }
 
-/// Opens a provider's page in the system browser (never in the app's webview); https only.
+/// Opens one of a provider's pages from the embedded catalog in the system browser (never in
+/// the app's webview). The page names the provider and the kind of link, never a URL.
 #[tauri::command]
-pub fn open_url(app: AppHandle, url: String) -> Res<()> {
-    if !url.starts_with("https://") {
-        return Err(Error::InvalidInput(format!("Only https links open: {url}")).into());
-    }
+pub fn open_provider_link(app: AppHandle, provider: String, link: LinkKind) -> Res<()> {
+    let url = providers::link(&provider, link).ok_or_else(|| {
+        Error::InvalidInput(format!(
+            "The catalog has no {} link for the provider `{provider}`",
+            link.as_ref()
+        ))
+    })?;
     app.opener().open_url(url, None::<&str>).map_err(|e| {
         tokenkeeper_vault::Error::Internal(format!("Could not open the browser: {e}")).into()
     })

@@ -16,7 +16,9 @@ use tokenkeeper_vault::{Vault, keyring::OsKeyring, paths};
 use crate::state::AppState;
 
 pub fn run() {
-    init_logging();
+    tokenkeeper_vault::edge::harden_process();
+    // Warnings from us by default; secret-bearing crates are capped whatever RUST_LOG says.
+    tokenkeeper_vault::edge::init_logging("warn");
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             tray::show_main(app);
@@ -84,7 +86,7 @@ pub fn run() {
             commands::keyring_health,
             commands::get_settings,
             commands::set_settings,
-            commands::open_url,
+            commands::open_provider_link,
             commands::notification_health,
             commands::parse_leads,
             commands::format_leads,
@@ -117,23 +119,4 @@ fn software_rendering(app: &tauri::AppHandle) {
             }
         });
     }
-}
-
-/// Logs to stderr with `RUST_LOG` (default: warnings from us). Third-party crates stay at
-/// `info` at most, so a D-Bus or IPC trace cannot carry a secret.
-fn init_logging() {
-    use tracing_subscriber::EnvFilter;
-    let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
-    for target in tokenkeeper_core::SECRET_BEARING_LOG_TARGETS {
-        if let Ok(d) = format!("{target}=info").parse() {
-            filter = filter.add_directive(d);
-        }
-    }
-    // Colour codes only for a terminal: a log redirected to a file must stay plain to grep.
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(ansi)
-        .with_writer(std::io::stderr)
-        .try_init();
 }

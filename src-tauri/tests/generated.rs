@@ -8,7 +8,10 @@ mod fixtures;
 
 use std::{collections::BTreeMap, fs, path::Path};
 
-use tokenkeeper_core::{model::*, providers::ProviderInfo};
+use tokenkeeper_core::{
+    model::*,
+    providers::{LinkKind, ProviderInfo},
+};
 use ts_rs::TS;
 
 fn generate(dir: &Path) {
@@ -40,6 +43,7 @@ fn generate(dir: &Path) {
         ReminderInfo,
         NotificationHealth,
         OpenToken,
+        LinkKind,
     );
 }
 

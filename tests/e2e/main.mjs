@@ -4,6 +4,7 @@
 import { runAll } from './lib/harness.mjs';
 import './specs/tokens.mjs';
 import './specs/leak.mjs';
+import './specs/edges.mjs';
 import './specs/keyring.mjs';
 import './specs/notify.mjs';
 

@@ -2,8 +2,11 @@
 // nothing can be auto-started): a banner says what is wrong and what to do, and the token list,
 // stored while the keyring worked, still shows.
 
+import { readFileSync } from 'node:fs';
+
 import { suite } from '../lib/harness.mjs';
 import {
+  appPids,
   check,
   closeApp,
   countdownSeconds,
@@ -76,6 +79,14 @@ suite(
       const message = await text(browser, sel('notifications-message'));
       check(/No desktop notification server answered/.test(message), `the banner does not say what is wrong: "${message}"`);
       check(/dunst|mako|xfce4-notifyd/.test(message), `the banner does not say what to install: "${message}"`);
+    });
+
+    test('the app process allows no core dump (it holds secrets in memory)', async () => {
+      const [pid] = appPids(driver);
+      check(pid !== undefined, 'no app process found under the driver');
+      const limits = readFileSync(`/proc/${pid}/limits`, 'utf8');
+      const line = limits.split('\n').find((l) => l.startsWith('Max core file size')) ?? '';
+      check(/Max core file size\s+0\s+0\s/.test(line), `the app may dump core: "${line}"`);
     });
 
     test('Retry checks again and the banner stays while there is still no keyring', async ({ browser }) => {

@@ -228,7 +228,12 @@ suite(
       await call('replace_secret', 'replace_secret', { id: copyId, secret: `${SENTINEL}x` });
       await call('replace_secret (unknown id)', 'replace_secret', { id: 'no-such-id', secret: SENTINEL });
       await call('delete_token', 'delete_token', { id: copyId });
-      await call('open_url (refused)', 'open_url', { url: 'http://example.com/' });
+      // Each refused before anything opens: a provider the catalog lacks, a kind of link that is
+      // not one, a provider the catalog has no pages for. (A valid link would start a browser,
+      // which a test session has not got: the Rust and UI tests cover that case.)
+      await call('open_provider_link (unknown provider)', 'open_provider_link', { provider: 'no-such-provider', link: 'docs' });
+      await call('open_provider_link (bogus kind)', 'open_provider_link', { provider: 'github', link: 'bogus' });
+      await call('open_provider_link (no such page)', 'open_provider_link', { provider: 'other', link: 'create' });
 
       // Every command the shell registers must have been called here, so a new one is covered.
       const shell = readFileSync(join(env.root, 'src-tauri', 'src', 'lib.rs'), 'utf8');
@@ -244,6 +249,12 @@ suite(
         check(answers[k].ok, `${k} failed, so its answer proves nothing: ${answers[k].failure}`);
       }
       check(!answers['token_detail (unknown id)'].ok, 'token_detail of an unknown id did not fail');
+      for (const k of ['open_provider_link (unknown provider)', 'open_provider_link (bogus kind)', 'open_provider_link (no such page)']) {
+        check(!answers[k].ok, `${k} was not refused: the shell would open a page its catalog does not have`);
+      }
+      for (const k of ['open_provider_link (unknown provider)', 'open_provider_link (no such page)']) {
+        equal(JSON.parse(answers[k].failure)?.code, 'invalid_input', `${k} was not refused with invalid_input`);
+      }
       const log = await ipcLog(browser);
       assertClean(log, 'when commands were called directly');
       await assertNoSentinelInDom(browser, 'after the direct calls');

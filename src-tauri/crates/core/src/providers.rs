@@ -106,6 +106,30 @@ pub fn display_name(id: &str) -> &str {
         .unwrap_or(id)
 }
 
+/// Which of a provider's pages a link opens.
+#[derive(strum::EnumString, strum::AsRefStr)]
+#[strum(serialize_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    Create,
+    Revoke,
+    Docs,
+}
+
+/// The catalog's URL for one of a provider's pages. The app opens only these: a page script
+/// cannot make it open an address of its choosing (with a secret in the query, say).
+pub fn link(provider: &str, kind: LinkKind) -> Option<&'static str> {
+    let p = CATALOG.providers.iter().find(|p| p.id == provider)?;
+    match kind {
+        LinkKind::Create => p.create_url.as_deref(),
+        LinkKind::Revoke => p.revoke_url.as_deref(),
+        LinkKind::Docs => p.docs_url.as_deref(),
+    }
+    .filter(|u| u.starts_with("https://"))
+}
+
 /// Whether `id` names a built-in provider or a custom OIDC one (`oidc:<name>`).
 pub fn is_known(id: &str) -> bool {
     CATALOG.providers.iter().any(|p| p.id == id)
@@ -134,13 +158,42 @@ pub fn by_prefix(token: &str) -> Option<(&'static str, TokenKind, &'static str)>
         .map(|(p, i, k)| (CATALOG.providers[*i].id.as_str(), *k, p.as_str()))
 }
 
-/// The provider a JWT issuer belongs to, if any.
+/// The provider a JWT issuer belongs to, if any. The issuer must be an https URL whose host is
+/// the catalog's host exactly, or a subdomain of it for entries written `.auth0.com`; a path
+/// or userinfo that merely contains the host (`https://evil/accounts.google.com`) is no match.
 pub fn by_issuer(iss: &str) -> Option<&'static str> {
+    let host = issuer_host(iss)?;
     CATALOG
         .providers
         .iter()
-        .find(|p| p.issuers.iter().any(|needle| iss.contains(needle.as_str())))
+        .find(|p| {
+            p.issuers.iter().any(|entry| match entry.strip_prefix('.') {
+                Some(domain) => host
+                    .strip_suffix(domain)
+                    .is_some_and(|sub| sub.len() > 1 && sub.ends_with('.')),
+                None => host == entry.as_str(),
+            })
+        })
         .map(|p| p.id.as_str())
+}
+
+/// The lower-cased host of an `https://` issuer, without port; `None` for anything else
+/// (another scheme, userinfo, an empty host).
+fn issuer_host(iss: &str) -> Option<String> {
+    let rest = iss.trim().strip_prefix("https://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    if authority.contains('@') {
+        return None;
+    }
+    let host = authority.rsplit_once(':').map_or(authority, |(h, port)| {
+        if port.chars().all(|c| c.is_ascii_digit()) {
+            h
+        } else {
+            authority
+        }
+    });
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    (!host.is_empty()).then_some(host)
 }
 
 #[cfg(test)]
@@ -175,6 +228,44 @@ mod tests {
         );
         assert_eq!(proposed_rotation("meta", TokenKind::Access), None);
         assert_eq!(proposed_rotation("github", TokenKind::Personal), None);
+    }
+
+    #[test]
+    fn links_come_only_from_the_catalog() {
+        assert_eq!(
+            link("github", LinkKind::Create),
+            catalog()
+                .iter()
+                .find(|p| p.id == "github")
+                .and_then(|p| p.create_url.as_deref())
+        );
+        assert!(link("github", LinkKind::Create).is_some_and(|u| u.starts_with("https://")));
+        assert_eq!(link("nope", LinkKind::Docs), None);
+        assert_eq!(link("oidc:corp", LinkKind::Docs), None);
+    }
+
+    #[test]
+    fn issuers_match_by_exact_host_only() {
+        assert_eq!(by_issuer("https://accounts.google.com"), Some("google"));
+        assert_eq!(by_issuer("https://ACCOUNTS.google.com/"), Some("google"));
+        assert_eq!(by_issuer("https://tenant.eu.auth0.com/"), Some("auth0"));
+        assert_eq!(
+            by_issuer("https://login.microsoftonline.com/7f0c/v2.0"),
+            Some("entra")
+        );
+        assert_eq!(by_issuer("https://gitlab.com:443"), Some("gitlab"));
+        for spoof in [
+            "https://evil/accounts.google.com",
+            "https://accounts.google.com.evil.example/",
+            "https://accounts.google.com@evil.example/",
+            "https://evil.example/?accounts.google.com",
+            "http://accounts.google.com",
+            "https://auth0.com/",
+            "https://evilauth0.com/",
+            "https://notgitlab.com/",
+        ] {
+            assert_eq!(by_issuer(spoof), None, "{spoof} was taken for a provider");
+        }
     }
 
     #[test]

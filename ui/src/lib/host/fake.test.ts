@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LinkKind } from '../bindings/LinkKind';
 import type { NewTokenMeta } from '../bindings/NewTokenMeta';
 import type { TokenPatch } from '../bindings/TokenPatch';
 import { answerFor, demoToken, INSPECTED_MS, NOW_MS, SAMPLE } from '../../test/fixtures';
 import { demoSeed } from './demo';
-import { DEMO, LEADS } from './fixture-data';
+import { CATALOG, DEMO, LEADS } from './fixture-data';
 import { createFakeHost, NOTIFICATIONS_OK, UNKNOWN_INPUT, type FakeHost } from './fake';
 
 const NOW = INSPECTED_MS;
@@ -195,11 +196,21 @@ describe('fake host: storage', () => {
     expect(heard).toBe(1);
   });
 
-  it('opens https links only', async () => {
+  it('opens only the page the catalog has for a provider and kind', async () => {
     host = createFakeHost({ now: () => NOW });
-    await expect(host.openUrl('javascript:alert(1)')).rejects.toMatchObject({ code: 'invalid_input' });
-    await host.openUrl('https://github.com/settings/tokens');
-    expect(host.opened).toEqual(['https://github.com/settings/tokens']);
+    const github = CATALOG.find((p) => p.id === 'github');
+    await host.openProviderLink('github', 'revoke');
+    await host.openProviderLink('github', 'docs');
+    expect(host.opened).toEqual([github?.revoke_url, github?.docs_url]);
+    expect(host.opened.every((u) => u.startsWith('https://'))).toBe(true);
+    // A provider the catalog lacks, a kind that is not one, a page the catalog does not have.
+    await expect(host.openProviderLink('no-such-provider', 'docs')).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(host.openProviderLink('github', 'bogus' as LinkKind)).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(host.openProviderLink('github', 'toString' as LinkKind)).rejects.toMatchObject({ code: 'invalid_input' });
+    const bare = CATALOG.find((p) => p.create_url === null);
+    expect(bare, 'the catalog has a provider without pages').toBeDefined();
+    await expect(host.openProviderLink(bare?.id ?? '', 'create')).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(host.opened).toHaveLength(2);
   });
 
   it('validates the clipboard timeout', async () => {

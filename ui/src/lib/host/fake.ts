@@ -17,6 +17,7 @@
 
 import type { ErrorInfo } from '../bindings/ErrorInfo';
 import type { Inspection } from '../bindings/Inspection';
+import type { LinkKind } from '../bindings/LinkKind';
 import type { NewTokenMeta } from '../bindings/NewTokenMeta';
 import type { NotificationHealth } from '../bindings/NotificationHealth';
 import type { Settings } from '../bindings/Settings';
@@ -28,7 +29,8 @@ import { statusAt } from '../state/status';
 import { CATALOG, INSPECTIONS, LEADS, type InspectAnswer } from './fixture-data';
 import { formattedLeads, NOTIFICATIONS_OK, parsedLeads, remindersKey, remindersOf } from './fake-reminders';
 import {
-  CLIPBOARD_SECS_MAX, CLIPBOARD_SECS_MIN, iso, reject, UNKNOWN_INPUT, type FakeOptions, type StoredToken,
+  CLIPBOARD_SECS_MAX, CLIPBOARD_SECS_MIN, iso, providerLinkUrl, reject, UNKNOWN_INPUT, type FakeOptions,
+  type StoredToken,
 } from './fake-store';
 import type { Host } from './types';
 
@@ -338,12 +340,12 @@ export class FakeHost implements Host {
   parseLeads = (text: string) => this.answer(() => parsedLeads(text));
   formatLeads = (leads: number[]) => this.answer(() => formattedLeads(leads));
 
-  /** Links the fake was asked to open (tests); in a browser it also opens a new tab. */
+  /** Addresses the fake opened, in order (tests); in a browser it also opens a new tab. */
   opened: string[] = [];
 
-  openUrl = (url: string) =>
+  openProviderLink = (provider: string, link: LinkKind) =>
     this.answer(() => {
-      if (!url.startsWith('https://')) reject('invalid_input', `Only https links open: ${url}`);
+      const url = providerLinkUrl(provider, link);
       this.opened.push(url);
       if (typeof window !== 'undefined' && !navigator.userAgent.includes('jsdom')) {
         window.open(url, '_blank', 'noopener,noreferrer');

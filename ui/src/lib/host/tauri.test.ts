@@ -21,7 +21,7 @@ describe('tauri host', () => {
     await host.updateToken('id1', patch, null);
     await host.updateToken('id1', patch, 'ghp_new');
     await host.setSettings({ clipboard_clear_secs: 30, remind_leads_secs: [86400, 0], autostart: null });
-    await host.openUrl('https://github.com/settings/tokens');
+    await host.openProviderLink('github', 'revoke');
     await host.copyToken('id2');
     await host.notificationHealth();
     await host.parseLeads('7d,1d');
@@ -32,7 +32,8 @@ describe('tauri host', () => {
       ['update_token', { id: 'id1', patch: expect.objectContaining({ name: 'n' }), secret: null }],
       ['update_token', { id: 'id1', patch: expect.objectContaining({ name: 'n' }), secret: 'ghp_new' }],
       ['set_settings', { settings: { clipboard_clear_secs: 30, remind_leads_secs: [86400, 0], autostart: null } }],
-      ['open_url', { url: 'https://github.com/settings/tokens' }],
+      // The shell looks the address up in its catalog: the UI sends no URL.
+      ['open_provider_link', { provider: 'github', link: 'revoke' }],
       ['copy_token', { id: 'id2' }],
       ['notification_health', undefined],
       ['parse_leads', { text: '7d,1d' }],
@@ -40,6 +41,14 @@ describe('tauri host', () => {
       // null is "back to the app's leads", so it must reach the shell as null, not be dropped.
       ['update_token', { id: 'id3', patch: { remind: null, rotate_every_secs: 86400 }, secret: null }],
     ]);
+  });
+
+  it('passes an open_provider_link refusal through as ErrorInfo', async () => {
+    invoke.mockRejectedValueOnce({ code: 'invalid_input', message: 'Other has no docs page.' });
+    await expect(createTauriHost().openProviderLink('other', 'docs')).rejects.toEqual({
+      code: 'invalid_input',
+      message: 'Other has no docs page.',
+    });
   });
 
   it('passes a parse_leads rejection through as ErrorInfo', async () => {

@@ -56,7 +56,7 @@ export function createTauriHost(): Host {
     keyringHealth: () => call<KeyringHealth>('keyring_health'),
     getSettings: () => call<Settings>('get_settings'),
     setSettings: (settings) => call<Settings>('set_settings', { settings }),
-    openUrl: (url) => call<void>('open_url', { url }),
+    openProviderLink: (provider, link) => call<void>('open_provider_link', { provider, link }),
     notificationHealth: () => call<NotificationHealth>('notification_health'),
     parseLeads: (text) => call<number[] | null>('parse_leads', { text }),
     formatLeads: (leads) => call<string>('format_leads', { leads }),

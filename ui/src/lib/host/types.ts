@@ -9,6 +9,7 @@ import type { CopyReceipt } from '../bindings/CopyReceipt';
 import type { ErrorInfo } from '../bindings/ErrorInfo';
 import type { Inspection } from '../bindings/Inspection';
 import type { KeyringHealth } from '../bindings/KeyringHealth';
+import type { LinkKind } from '../bindings/LinkKind';
 import type { NewTokenMeta } from '../bindings/NewTokenMeta';
 import type { NotificationHealth } from '../bindings/NotificationHealth';
 import type { ProviderInfo } from '../bindings/ProviderInfo';
@@ -48,8 +49,12 @@ export interface Host {
   parseLeads(text: string): Promise<number[] | null>;
   /** Lead times as core writes them (`14d,3d,1d,1h,0`, or `none`). */
   formatLeads(leads: number[]): Promise<string>;
-  /** Open a provider's page (https only) in the system browser, never in the app's window. */
-  openUrl(url: string): Promise<void>;
+  /**
+   * Open one of a provider's pages in the system browser, never in the app's window. The shell
+   * opens only the address its own catalog has for that provider and kind (the UI never hands
+   * it a URL); it rejects with `invalid_input` for a provider or kind the catalog has none for.
+   */
+  openProviderLink(provider: string, link: LinkKind): Promise<void>;
   /** Event `tokens-changed` (no payload needed): the stored list changed outside this window's call. */
   onTokensChanged(cb: () => void): Unsubscribe;
   /** Event `clipboard-cleared`, payload `ClipboardCleared` (`{ token_id }`). */
