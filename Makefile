@@ -5,7 +5,7 @@
 TAURI := env CI=true ui/node_modules/.bin/tauri
 SESSION := scripts/session.sh
 
-.PHONY: run test deps app app-release deb lint test-rust test-ui test-e2e test-package bindings bench cli screenshots
+.PHONY: run test deps app app-release deb lint test-rust test-ui test-e2e test-package bindings bench cli screenshots audit
 
 run: deps app
 	./target/debug/tokenkeeper-app
@@ -36,6 +36,8 @@ test: deps
 
 lint:
 	cargo fmt --all --check
+	# Licenses, bans and sources of every crate, offline (deny.toml).
+	cargo deny --locked check bans sources licenses
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	npm --prefix ui run check
 	npm --prefix ui run lint
@@ -57,6 +59,11 @@ screenshots: app
 # Builds the .deb and checks its desktop entry starts the app (without installing it).
 test-package: deb
 	$(SESSION) tests/package/deb.sh
+
+# Known vulnerabilities (needs the network for the RustSec database and the npm registry).
+audit:
+	cargo deny --locked check advisories
+	npm --prefix ui audit --omit=dev
 
 # Rewrites ui/src/lib/bindings from the Rust types (the bindings test fails until you do).
 bindings:

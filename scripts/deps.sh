@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Tokenkeeper needs on Debian 12 / Ubuntu, skipping what is
 # already there: system packages (WebKitGTK, GTK, keyring, X tools), the UI's npm packages and
-# tauri-driver for the end-to-end tests. Safe to run repeatedly.
+# tauri-driver for the end-to-end tests and cargo-deny for the supply-chain check. Safe to run repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +9,7 @@ packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   libssl-dev pkg-config build-essential curl file
   xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-x11 dunst xclip xdotool
-  imagemagick libgtk-3-bin desktop-file-utils
+  imagemagick libgtk-3-bin desktop-file-utils python3-pip
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -33,6 +33,10 @@ fi
 if [ -f tests/e2e/package-lock.json ] && { [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; }; then
   echo "==> installing end-to-end test packages"
   npm --prefix tests/e2e ci --no-audit --no-fund --loglevel=error
+fi
+if [ "${1:-}" = "--test" ] && ! command -v cargo-deny >/dev/null; then
+  echo "==> installing cargo-deny (prebuilt)"
+  python3 scripts/cargo-deny.py
 fi
 if [ "${1:-}" = "--test" ] && ! command -v tauri-driver >/dev/null; then
   echo "==> installing tauri-driver"

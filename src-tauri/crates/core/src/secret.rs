@@ -30,21 +30,30 @@ impl Secret {
         self.0.is_empty()
     }
 
-    /// A preview safe to show: a recognised prefix and the last four characters.
+    /// A preview safe to show: a recognised prefix and, for secrets of 24 characters or more,
+    /// the last four.
     pub fn masked(&self, known_prefix: Option<&str>) -> String {
         let s = self.expose();
-        let chars: Vec<char> = s.chars().collect();
-        if chars.len() < 12 {
+        let len = s.chars().count();
+        if len < 12 {
             return "•".repeat(8);
         }
         let prefix: String = match known_prefix {
             Some(p) if s.starts_with(p) => p.to_owned(),
             _ => String::new(),
         };
-        let tail: String = chars[chars.len() - 4..].iter().collect();
+        // The last four only for secrets long enough that four characters give little away.
+        let tail: String = if len >= MIN_LEN_FOR_TAIL {
+            s.chars().skip(len - 4).collect()
+        } else {
+            String::new()
+        };
         format!("{prefix}{}{tail}", "•".repeat(8))
     }
 }
+
+/// Secrets shorter than this show no tail at all in their masked preview.
+pub const MIN_LEN_FOR_TAIL: usize = 24;
 
 impl From<String> for Secret {
     fn from(mut value: String) -> Self {
@@ -101,5 +110,12 @@ mod tests {
         let m = s.masked(Some("ghp_"));
         assert_eq!(m, "ghp_••••••••6789");
         assert_eq!(Secret::new("short".into()).masked(None), "••••••••");
+        // Under 24 characters: the prefix at most, never a tail.
+        assert_eq!(
+            Secret::new("xoxb-1234567890123".into()).masked(Some("xoxb-")),
+            "xoxb-••••••••"
+        );
+        let exactly = Secret::new("npm_abcdefghijklmnopqrst".into());
+        assert_eq!(exactly.masked(Some("npm_")), "npm_••••••••qrst");
     }
 }
