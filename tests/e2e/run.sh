@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end tests of the real, built app (target/debug/tokenkeeper-app) over WebDriver.
+# End-to-end tests of the real, built app over WebDriver: target/debug/tokenkeeper-app, or the
+# binary TK_E2E_APP_BIN names (`make test` runs them on the release build the .deb packages).
 #
 # Runs inside scripts/session.sh (its own D-Bus session, unlocked gnome-keyring, Xvfb) and starts
 # one tauri-driver per app environment — tauri-driver starts WebKitWebDriver, which starts the
@@ -27,7 +28,7 @@ if [ -z "${TK_IN_SESSION:-}" ]; then
   exec scripts/session.sh "$SELF" "$@"
 fi
 
-APP="$ROOT/target/debug/tokenkeeper-app"
+APP="${TK_E2E_APP_BIN:-$ROOT/target/debug/tokenkeeper-app}"
 CLI="$ROOT/target/debug/tokenkeeper"
 [ -x "$APP" ] || { echo "error: $APP is missing: run 'make app' first" >&2; exit 1; }
 # The CLI seeds tokens, so it must match the app's schema: build it (a no-op when fresh).
