@@ -1,5 +1,6 @@
 //! `copy` cleans up after itself: SIGTERM or Ctrl+C while it waits clears the clipboard first;
-//! the wait is bounded; the process cannot dump core while it holds the secret.
+//! the wait is bounded; the process cannot dump core while it holds the secret. And `get` to a
+//! terminal says the secret is on screen.
 
 use std::{
     process::{Command, Stdio},
@@ -102,4 +103,50 @@ fn clear_after_is_bounded() {
             out.stderr
         );
     }
+}
+
+#[test]
+fn get_to_a_terminal_warns_that_the_secret_is_on_screen_unless_quiet() {
+    if !keyring_available("get_to_a_terminal_warns_that_the_secret_is_on_screen_unless_quiet") {
+        return;
+    }
+    let tk = Tk::fresh();
+    let secret = format!("ghp_{}", random_alnum(36));
+    tk.add("ci", &secret);
+    // `script` gives the command a pseudo-terminal for stdout, as a shell in a terminal does.
+    let on_tty = |args: &str| {
+        let bin = env!("CARGO_BIN_EXE_tokenkeeper");
+        let cmd = tk.command(&[]);
+        let mut script = Command::new("script");
+        script.args(["-qec", &format!("{bin} {args}"), "/dev/null"]);
+        for (k, v) in cmd.get_envs() {
+            match v {
+                Some(v) => script.env(k, v),
+                None => script.env_remove(k),
+            };
+        }
+        let out = crate::support::run_bounded(&mut script, None, Duration::from_secs(30));
+        assert!(
+            out.status.success(),
+            "`{args}` on a terminal failed: {}",
+            out.stderr
+        );
+        out.stdout_text()
+    };
+    let shown = on_tty("get github/ci");
+    assert!(shown.contains(&secret), "get printed no secret: {shown}");
+    assert!(
+        shown.contains("warning: the secret is printed on screen"),
+        "no warning on a terminal: {shown}"
+    );
+    let quiet = on_tty("get --quiet github/ci");
+    assert!(quiet.contains(&secret));
+    assert!(!quiet.contains("warning:"), "--quiet still warned: {quiet}");
+    // Piped (a script's `$(tokenkeeper get …)`), there is no warning.
+    let piped = tk.run(&["get", "github/ci"]);
+    assert!(
+        piped.stderr.is_empty(),
+        "a pipe got a warning: {}",
+        piped.stderr
+    );
 }
