@@ -66,11 +66,20 @@ pub struct Watched {
 }
 
 impl Watched {
+    /// The rotation date, when there is a policy and it falls before the expiry (a rotation
+    /// date past the expiry means nothing: the token is gone by then).
     pub fn rotate_at(&self) -> Option<i64> {
-        self.rotate_every
-            .filter(|e| *e > 0)
-            .map(|e| self.secret_set_at.saturating_add(e))
+        rotation_date(self.secret_set_at, self.rotate_every)
+            .filter(|at| self.expires_at.is_none_or(|exp| *at < exp))
     }
+}
+
+/// When a secret stored at `secret_set_at` is due for rotation under "rotate every
+/// `rotate_every` seconds", if there is such a policy.
+pub fn rotation_date(secret_set_at: i64, rotate_every: Option<i64>) -> Option<i64> {
+    rotate_every
+        .filter(|e| *e > 0)
+        .map(|e| secret_set_at.saturating_add(e))
 }
 
 /// The leads that apply to a span of `life` seconds. The app's leads (`own == false`) are
@@ -122,10 +131,7 @@ pub fn reminders(t: &Watched, default_leads: &[i64]) -> Vec<ReminderKey> {
         add(Target::Expiry, exp, exp.saturating_sub(t.start));
     }
     if let (Some(at), Some(every)) = (t.rotate_at(), t.rotate_every) {
-        // A rotation date past the expiry means nothing: the token is gone by then.
-        if t.expires_at.is_none_or(|exp| at < exp) {
-            add(Target::Rotation, at, every);
-        }
+        add(Target::Rotation, at, every);
     }
     out
 }
@@ -261,10 +267,7 @@ pub fn needing_attention(tokens: &[Watched], within: i64, now: i64) -> Vec<Atten
         .filter(|t| !t.revoked)
         .flat_map(|t| {
             let expiry = t.expires_at.map(|at| (Target::Expiry, at));
-            let rotation = t
-                .rotate_at()
-                .filter(|at| t.expires_at.is_none_or(|exp| *at < exp))
-                .map(|at| (Target::Rotation, at));
+            let rotation = t.rotate_at().map(|at| (Target::Rotation, at));
             // An expired token's rotation date no longer matters.
             let rotation = rotation.filter(|_| t.expires_at.is_none_or(|exp| exp > now));
             [expiry, rotation]

@@ -6,7 +6,7 @@ use tokenkeeper_core::{
     clock::rfc3339,
     model::{ExpirySource, Format, TokenKind, TokenMeta},
     providers,
-    remind::Watched,
+    remind::{Watched, rotation_date},
     status::{Lifetime, soon_at, status_at},
 };
 
@@ -60,10 +60,7 @@ impl TokenRow {
     pub fn into_meta(self, now: i64) -> TokenMeta {
         let t = |v: Option<i64>| v.and_then(rfc3339);
         let (status, soon) = (status_at(self.lifetime(), now), soon_at(self.lifetime()));
-        let rotate_at = self
-            .rotate_every
-            .filter(|e| *e > 0)
-            .map(|e| self.secret_set_at.saturating_add(e));
+        let rotate_at = rotation_date(self.secret_set_at, self.rotate_every);
         TokenMeta {
             id: self.id,
             provider: self.provider,
