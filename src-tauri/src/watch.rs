@@ -11,6 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use ::notify as notify_fs;
 use tauri::{AppHandle, Emitter, Manager};
 use tokenkeeper_core::{
     model::NotificationHealth,
@@ -56,8 +57,6 @@ pub fn poke(app: &AppHandle) {
 }
 
 struct FolderWatch(#[allow(dead_code)] notify_fs::RecommendedWatcher);
-
-use ::notify as notify_fs;
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -135,29 +134,32 @@ fn pass(app: &AppHandle, first: bool) -> Outcome {
     if first || !healthy {
         healthy = check_server(app, &state);
     }
-    if healthy {
-        let sent = state.vault.announce(now, &chrono::Local, |n| send(app, n));
-        match sent {
-            Ok(done) => {
-                next_at = done.wake_at;
-                if let Some(e) = done.failed {
-                    tracing::warn!("a reminder was not sent: {e}");
-                    healthy = check_server(app, &state);
-                }
-                if !done.sent.is_empty() {
-                    autostart::on_first_reminder(app, &state);
-                }
-            }
-            Err(e) => tracing::warn!(code = ?e.code(), "reminders not checked: {e}"),
-        }
-    }
+    // One read of the vault serves the reminders and the tray.
     match state.vault.watched() {
         Ok(watched) => {
+            if healthy {
+                match state
+                    .vault
+                    .announce(&watched, now, &chrono::Local, |n| send(app, n))
+                {
+                    Ok(done) => {
+                        next_at = done.wake_at;
+                        if let Some(e) = done.failed {
+                            tracing::warn!("a reminder was not sent: {e}");
+                            healthy = check_server(app, &state);
+                        }
+                        if !done.sent.is_empty() {
+                            autostart::on_first_reminder(app, &state);
+                        }
+                    }
+                    Err(e) => tracing::warn!(code = ?e.code(), "reminders not checked: {e}"),
+                }
+            }
             tray::set_summary(app, &tray_summary(&watched, now, &chrono::Local));
             let tray_next = attention_changes_at(&watched, TRAY_WINDOW_SECS, now);
             next_at = [next_at, tray_next].into_iter().flatten().min();
         }
-        Err(e) => tracing::warn!(code = ?e.code(), "tray not updated: {e}"),
+        Err(e) => tracing::warn!(code = ?e.code(), "reminders and tray not updated: {e}"),
     }
     tracing::debug!(next_at, healthy, "watcher planned");
     Outcome {

@@ -1,6 +1,6 @@
 //! The command line, as clap sees it.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use tokenkeeper_core::model::TokenKind;
 
 #[derive(Debug, Parser)]
@@ -56,31 +56,8 @@ pub enum Command {
     /// Change a token's metadata (the secret stays; `replace` changes that).
     Edit {
         token: String,
-        #[arg(long)]
-        name: Option<String>,
-        #[arg(long, short)]
-        provider: Option<String>,
-        #[arg(long, value_parser = parse_kind)]
-        kind: Option<TokenKind>,
-        /// Expiry: RFC 3339, a date, a duration from now (90d), or `never`.
-        #[arg(long)]
-        expires: Option<String>,
-        /// Reminder lead times (14d,3d,1h,0), `none`, or `default` for the app's.
-        #[arg(long, value_name = "LEADS")]
-        remind: Option<String>,
-        /// Rotation period (60d), or `none`.
-        #[arg(long, value_name = "DURATION")]
-        rotate_every: Option<String>,
-        /// Comma-separated scopes (replaces the list).
-        #[arg(long, value_delimiter = ',')]
-        scopes: Option<Vec<String>>,
-        #[arg(long)]
-        account: Option<String>,
-        #[arg(long)]
-        notes: Option<String>,
-        /// Tags (replaces the list; give --tag once per tag).
-        #[arg(long = "tag")]
-        tags: Option<Vec<String>>,
+        #[command(flatten)]
+        changes: EditArgs,
         #[arg(long)]
         json: bool,
     },
@@ -194,6 +171,36 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// What `edit` may change, as typed; a field left out stays as it is.
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long, short)]
+    pub provider: Option<String>,
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Option<TokenKind>,
+    /// Expiry: RFC 3339, a date, a duration from now (90d), or `never`.
+    #[arg(long)]
+    pub expires: Option<String>,
+    /// Reminder lead times (14d,3d,1h,0), `none`, or `default` for the app's.
+    #[arg(long, value_name = "LEADS")]
+    pub remind: Option<String>,
+    /// Rotation period (60d), or `none`.
+    #[arg(long, value_name = "DURATION")]
+    pub rotate_every: Option<String>,
+    /// Comma-separated scopes (replaces the list).
+    #[arg(long, value_delimiter = ',')]
+    pub scopes: Option<Vec<String>>,
+    #[arg(long)]
+    pub account: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// Tags (replaces the list; give --tag once per tag).
+    #[arg(long = "tag")]
+    pub tags: Option<Vec<String>>,
 }
 
 fn parse_kind(s: &str) -> Result<TokenKind, String> {

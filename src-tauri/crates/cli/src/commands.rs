@@ -40,32 +40,9 @@ fn run_command(command: Command, now: i64) -> Result<()> {
         Command::Due { .. } => unreachable!("handled by run"),
         Command::Edit {
             token,
-            name,
-            provider,
-            kind,
-            expires,
-            remind,
-            rotate_every,
-            scopes,
-            account,
-            notes,
-            tags,
+            changes,
             json,
-        } => {
-            let args = remind::EditArgs {
-                name,
-                provider,
-                kind,
-                expires,
-                remind,
-                rotate_every,
-                scopes,
-                account,
-                notes,
-                tags,
-            };
-            remind::edit(&open_metadata()?, &token, args, json, now)
-        }
+        } => remind::edit(&open_metadata()?, &token, changes, json, now),
         Command::Add {
             name,
             provider,
@@ -99,28 +76,14 @@ fn run_command(command: Command, now: i64) -> Result<()> {
                 rotate_every_secs,
             };
             let stored = vault.add(&secret, meta, now)?;
-            if json {
-                output::json(&stored)
-            } else {
-                output::lines(&[format!(
-                    "Stored {}/{} ({})",
-                    stored.provider, stored.name, stored.id
-                )])
-            }
+            output::stored("Stored", &stored, json)
         }
         Command::Replace { token, json } => {
             let secret = read_secret(&format!("replace {token}"))?;
             let vault = open_vault(now)?;
             let id = vault.resolve(&token)?.id;
             let stored = vault.replace_secret(&id, &secret, now)?;
-            if json {
-                output::json(&stored)
-            } else {
-                output::lines(&[format!(
-                    "Replaced the secret of {}/{} ({})",
-                    stored.provider, stored.name, stored.id
-                )])
-            }
+            output::stored("Replaced the secret of", &stored, json)
         }
         Command::List { provider, json } => {
             let vault = open_metadata()?;

@@ -24,6 +24,16 @@ pub fn lines(lines: &[String]) -> Result<()> {
     emit(|out| lines.iter().try_for_each(|l| writeln!(out, "{l}")))
 }
 
+/// What a command that stored a token prints: its metadata as JSON, or one line such as
+/// "Stored github/ci (id)" where `done` is the verb.
+pub fn stored(done: &str, t: &TokenMeta, json: bool) -> Result<()> {
+    if json {
+        self::json(t)
+    } else {
+        lines(&[format!("{done} {}/{} ({})", t.provider, t.name, t.id)])
+    }
+}
+
 /// Pretty JSON, streamed rather than built as one string first (10,000 tokens are ~6 MB).
 pub fn json<T: Serialize>(value: &T) -> Result<()> {
     emit(|out| {

@@ -9,26 +9,12 @@ use tokenkeeper_core::{
     clock::{
         countdown, format_duration, parse_duration, parse_expiry, parse_rfc3339, relative, rfc3339,
     },
-    model::{TokenKind, TokenMeta, TokenPatch},
-    remind::{Target, needing_attention, parse_leads},
+    model::{TokenMeta, TokenPatch},
+    remind::{Target, Watched, needing_attention, parse_leads},
 };
 use tokenkeeper_vault::{Vault, notify};
 
-use crate::output;
-
-/// What `edit` was asked to change, as typed.
-pub struct EditArgs {
-    pub name: Option<String>,
-    pub provider: Option<String>,
-    pub kind: Option<TokenKind>,
-    pub expires: Option<String>,
-    pub remind: Option<String>,
-    pub rotate_every: Option<String>,
-    pub scopes: Option<Vec<String>>,
-    pub account: Option<String>,
-    pub notes: Option<String>,
-    pub tags: Option<Vec<String>>,
-}
+use crate::{args::EditArgs, output};
 
 pub fn edit(vault: &Vault, token: &str, a: EditArgs, json: bool, now: i64) -> Result<()> {
     let id = vault.resolve(token)?.id;
@@ -59,14 +45,7 @@ pub fn edit(vault: &Vault, token: &str, a: EditArgs, json: bool, now: i64) -> Re
         rotate_every_secs,
     };
     let stored = vault.update(&id, patch, None, now)?;
-    if json {
-        output::json(&stored)
-    } else {
-        output::lines(&[format!(
-            "Saved {}/{} ({})",
-            stored.provider, stored.name, stored.id
-        )])
-    }
+    output::stored("Saved", &stored, json)
 }
 
 #[derive(Serialize)]
@@ -96,10 +75,10 @@ pub fn due(
             .max()
             .unwrap_or(0),
     };
-    if notify {
-        send_reminders(vault, now)?;
-    }
     let watched = vault.watched()?;
+    if notify {
+        send_reminders(vault, &watched, now)?;
+    }
     let mut items = Vec::new();
     for a in needing_attention(&watched, within, now) {
         let token = vault.resolve(&a.token_id)?.into_meta(now);
@@ -140,11 +119,13 @@ pub fn due(
 }
 
 /// The same reminders the app sends, with the same once-only memory.
-fn send_reminders(vault: &Vault, now: i64) -> Result<()> {
+fn send_reminders(vault: &Vault, watched: &[Watched], now: i64) -> Result<()> {
     if let Err(e) = notify::server() {
         bail!("{e}");
     }
-    let done = vault.announce(now, &chrono::Local, |n| notify::send(n, false, None))?;
+    let done = vault.announce(watched, now, &chrono::Local, |n| {
+        notify::send(n, false, None)
+    })?;
     for n in &done.sent {
         eprintln!("Notified: {}", n.title);
     }

@@ -36,19 +36,19 @@ impl Vault {
         Ok(rows.iter().map(tokens::TokenRow::watched).collect())
     }
 
-    /// The reminder schedule at `now`.
-    pub fn reminder_plan(&self, now: i64) -> Result<Plan> {
+    /// The reminder schedule at `now` for `watched` (the caller's [`Vault::watched`], which
+    /// it usually needs for the tray or `due` too).
+    pub fn reminder_plan(&self, watched: &[Watched], now: i64) -> Result<Plan> {
         let leads = self.settings()?.remind_leads_secs;
-        let watched = self.watched()?;
-        let taken = reminders::taken(&self.conn()).map_err(self.storage())?;
-        Ok(plan(&watched, &leads, &taken, now))
+        let taken = reminders::taken(&self.conn(), None).map_err(self.storage())?;
+        Ok(plan(watched, &leads, &taken, now))
     }
 
     /// What the detail pane says about a token's reminders.
     pub(crate) fn reminder_info(&self, row: &tokens::TokenRow, now: i64) -> Result<ReminderInfo> {
         let defaults = self.settings()?.remind_leads_secs;
         let watched = row.watched();
-        let taken = reminders::taken(&self.conn()).map_err(self.storage())?;
+        let taken = reminders::taken(&self.conn(), Some(&row.id)).map_err(self.storage())?;
         let leads: Vec<i64> = remind::reminders(&watched, &defaults)
             .into_iter()
             .filter(|k| k.target == Target::Expiry)
@@ -66,15 +66,22 @@ impl Vault {
         })
     }
 
-    /// Announces what is due at `now` through `send`, once: reminders another process has
-    /// taken are skipped, a failed send gives its reminders back. Dates are written in `tz`.
-    pub fn announce<Tz, F>(&self, now: i64, tz: &Tz, mut send: F) -> Result<Announced>
+    /// Announces what is due for `watched` at `now` through `send`, once: reminders another
+    /// process has taken are skipped, a failed send gives its reminders back. Dates are
+    /// written in `tz`.
+    pub fn announce<Tz, F>(
+        &self,
+        watched: &[Watched],
+        now: i64,
+        tz: &Tz,
+        mut send: F,
+    ) -> Result<Announced>
     where
         Tz: TimeZone,
         Tz::Offset: std::fmt::Display,
         F: FnMut(&Notice) -> std::result::Result<(), String>,
     {
-        let plan = self.reminder_plan(now)?;
+        let plan = self.reminder_plan(watched, now)?;
         let mut out = Announced {
             wake_at: plan.wake_at,
             ..Announced::default()

@@ -7,13 +7,15 @@ use tokenkeeper_core::remind::{ReminderKey, Target};
 
 use super::parse_enum;
 
-/// Every reminder taken by any process, announced or still being sent: none of them is
-/// announced again. (A sender killed between taking and announcing leaves its row: the
-/// reminder is then lost rather than repeated; reminders must never nag.)
-pub fn taken(conn: &Connection) -> rusqlite::Result<HashSet<ReminderKey>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT token_id, target, target_at, lead FROM reminders")?;
-    stmt.query_map([], |r| {
+/// Every reminder taken by any process (of one token, or of all), announced or still being
+/// sent: none of them is announced again. (A sender killed between taking and announcing
+/// leaves its row: the reminder is then lost rather than repeated; reminders must never nag.)
+pub fn taken(conn: &Connection, token: Option<&str>) -> rusqlite::Result<HashSet<ReminderKey>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT token_id, target, target_at, lead FROM reminders
+         WHERE ?1 IS NULL OR token_id = ?1",
+    )?;
+    stmt.query_map([token], |r| {
         let token_id: String = r.get(0)?;
         let target: String = r.get(1)?;
         Ok(ReminderKey {

@@ -8,6 +8,8 @@ use tokenkeeper_core::{
     notice::Notice,
 };
 
+use tokenkeeper_vault::Vault;
+
 use crate::{
     NOW,
     protocol::{PAT, PAT2, memory_vault, secret},
@@ -25,6 +27,16 @@ fn expiring(name: &str, in_secs: i64, remind: Option<Vec<i64>>) -> NewTokenMeta 
     }
 }
 
+/// One announcing pass, over the vault's tokens as they are now.
+fn announce(
+    v: &Vault,
+    now: i64,
+    tz: &Utc,
+    send: impl FnMut(&Notice) -> Result<(), String>,
+) -> tokenkeeper_vault::Result<tokenkeeper_vault::remind::Announced> {
+    v.announce(&v.watched()?, now, tz, send)
+}
+
 fn titles(sent: &[Notice]) -> Vec<String> {
     sent.iter().map(|n| n.title.clone()).collect()
 }
@@ -39,16 +51,26 @@ fn a_reminder_fires_once_across_two_processes_and_a_restart() {
     let (cli, _) = memory_vault(dir.path());
     let quiet = |_: &Notice| Ok(());
     // Nothing is due yet; the schedule says when to look.
-    let a = app.announce(NOW + 10, &Utc, quiet).unwrap();
+    let a = announce(&app, NOW + 10, &Utc, quiet).unwrap();
     assert!(a.sent.is_empty());
     assert_eq!(a.wake_at, Some(NOW + 30), "60 s before a 90 s expiry");
-    let a = app.announce(NOW + 30, &Utc, quiet).unwrap();
+    let a = announce(&app, NOW + 30, &Utc, quiet).unwrap();
     assert_eq!(titles(&a.sent), ["GitHub / ci expires in 1 min"]);
     // The CLI (another handle on the same folder) and a restarted app announce nothing again.
-    assert!(cli.announce(NOW + 31, &Utc, quiet).unwrap().sent.is_empty());
+    assert!(
+        announce(&cli, NOW + 31, &Utc, quiet)
+            .unwrap()
+            .sent
+            .is_empty()
+    );
     drop(app);
     let (app, _) = memory_vault(dir.path());
-    assert!(app.announce(NOW + 40, &Utc, quiet).unwrap().sent.is_empty());
+    assert!(
+        announce(&app, NOW + 40, &Utc, quiet)
+            .unwrap()
+            .sent
+            .is_empty()
+    );
     let notified: Vec<_> = app
         .events(&t.id, 50)
         .unwrap()
@@ -66,9 +88,7 @@ fn a_failed_send_is_tried_again_and_records_nothing() {
     let t = v
         .add(&secret(PAT), expiring("ci", 7 * DAY, None), NOW)
         .unwrap();
-    let a = v
-        .announce(NOW + 4 * DAY, &Utc, |_| Err("no server".into()))
-        .unwrap();
+    let a = announce(&v, NOW + 4 * DAY, &Utc, |_| Err("no server".into())).unwrap();
     assert!(a.sent.is_empty());
     assert_eq!(a.failed.as_deref(), Some("no server"));
     let events = v.events(&t.id, 50).unwrap();
@@ -76,7 +96,7 @@ fn a_failed_send_is_tried_again_and_records_nothing() {
         events.iter().all(|e| e.kind != EventKind::Notified),
         "{events:?}"
     );
-    let a = v.announce(NOW + 4 * DAY + 5, &Utc, |_| Ok(())).unwrap();
+    let a = announce(&v, NOW + 4 * DAY + 5, &Utc, |_| Ok(())).unwrap();
     assert_eq!(titles(&a.sent), ["GitHub / ci expires in 3 days"]);
 }
 
@@ -88,7 +108,7 @@ fn a_replaced_secret_with_a_new_expiry_starts_fresh() {
         .add(&secret(PAT), expiring("ci", 2 * DAY, Some(vec![DAY])), NOW)
         .unwrap();
     let ok = |_: &Notice| Ok(());
-    assert_eq!(v.announce(NOW + DAY, &Utc, ok).unwrap().sent.len(), 1);
+    assert_eq!(announce(&v, NOW + DAY, &Utc, ok).unwrap().sent.len(), 1);
     let patch = TokenPatch {
         expires_at: Some(tokenkeeper_core::clock::rfc3339(NOW + 10 * DAY)),
         ..TokenPatch::default()
@@ -96,12 +116,12 @@ fn a_replaced_secret_with_a_new_expiry_starts_fresh() {
     v.update(&t.id, patch, Some(&secret(PAT2)), NOW + DAY + 5)
         .unwrap();
     assert!(
-        v.announce(NOW + DAY + 10, &Utc, ok)
+        announce(&v, NOW + DAY + 10, &Utc, ok)
             .unwrap()
             .sent
             .is_empty()
     );
-    let a = v.announce(NOW + 9 * DAY, &Utc, ok).unwrap();
+    let a = announce(&v, NOW + 9 * DAY, &Utc, ok).unwrap();
     assert_eq!(titles(&a.sent), ["GitHub / ci expires in 24 hours"]);
 }
 
