@@ -18,6 +18,13 @@ fn main() {
             "notification_health",
             "parse_leads",
             "format_leads",
+            "check_shape",
+            "check_token",
+            "revoke_token",
+            "mark_revoked",
+            "rotate_token",
+            "add_replacement",
+            "finish_replacement",
         ]),
     ))
     .expect("tauri build configuration is valid");

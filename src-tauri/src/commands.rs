@@ -5,17 +5,20 @@
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use tokenkeeper_core::{
-    Error, Secret, inspect,
+    Error, Secret,
+    check::{CheckReport, Rotation},
+    inspect,
     model::{
         CopyReceipt, ErrorInfo, Inspection, KeyringHealth, NewTokenMeta, NotificationHealth,
         Settings, TokenDetail, TokenMeta, TokenPatch,
     },
-    providers::{self, LinkKind, ProviderInfo},
+    providers::{self, LinkRef, ProviderInfo},
     remind,
+    shape::{self, ShapeCheck},
 };
 
 use crate::{
-    autostart,
+    autostart, remote,
     state::{AppState, now},
     watch,
 };
@@ -103,13 +106,14 @@ pub fn set_settings(
 }
 
 /// Opens one of a provider's pages from the embedded catalog in the system browser (never in
-/// the app's webview). The page names the provider and the kind of link, never a URL.
+/// the app's webview). The page names the provider, guide, step and kind of link, never a URL.
 #[tauri::command]
-pub fn open_provider_link(app: AppHandle, provider: String, link: LinkKind) -> Res<()> {
-    let url = providers::link(&provider, link).ok_or_else(|| {
+pub fn open_provider_link(app: AppHandle, link: LinkRef) -> Res<()> {
+    let url = providers::link(&link).ok_or_else(|| {
         Error::InvalidInput(format!(
-            "The catalog has no {} link for the provider `{provider}`",
-            link.as_ref()
+            "The catalog has no {} link for the provider `{}`",
+            link.kind.as_ref(),
+            link.provider
         ))
     })?;
     app.opener().open_url(url, None::<&str>).map_err(|e| {
@@ -133,4 +137,68 @@ pub fn parse_leads(text: String) -> Res<Option<Vec<i64>>> {
 #[tauri::command]
 pub fn format_leads(leads: Vec<i64>) -> String {
     remind::format_leads(&leads)
+}
+
+/// Whether a pasted token has the shape its guide documents (prefix, length, checksum).
+#[tauri::command(async)]
+pub fn check_shape(provider: String, guide: String, secret: String) -> ShapeCheck {
+    let secret = Secret::from(secret);
+    shape::check_paste(&provider, &guide, secret.expose())
+}
+
+/// Asks the provider about a token and stores what it said.
+#[tauri::command]
+pub async fn check_token(state: State<'_, AppState>, id: String) -> Res<CheckReport> {
+    Ok(remote::check(&state.vault, &id, now()).await?)
+}
+
+/// Revokes a token through its provider's API, then records it (the secret is deleted).
+#[tauri::command]
+pub async fn revoke_token(state: State<'_, AppState>, id: String) -> Res<TokenMeta> {
+    Ok(remote::revoke(&state.vault, &id, now()).await?)
+}
+
+/// Records a revocation the user did by hand at the provider.
+#[tauri::command(async)]
+pub fn mark_revoked(state: State<'_, AppState>, id: String) -> Res<TokenMeta> {
+    Ok(state
+        .vault
+        .mark_revoked(&id, "revoked by hand at the provider", now())?)
+}
+
+/// Replaces a token through its provider's API (GitLab): stored beside, checked, then in place.
+#[tauri::command]
+pub async fn rotate_token(state: State<'_, AppState>, id: String) -> Res<Rotation> {
+    Ok(remote::rotate(&state.vault, &id, now()).await?)
+}
+
+/// Stores a replacement made with the guide beside the old token.
+#[tauri::command(async)]
+pub fn add_replacement(
+    state: State<'_, AppState>,
+    old_id: String,
+    secret: String,
+    expires_at: Option<String>,
+) -> Res<TokenMeta> {
+    let at = expires_at
+        .as_deref()
+        .map(tokenkeeper_core::clock::parse_rfc3339)
+        .transpose()?;
+    Ok(state
+        .vault
+        .add_replacement(&old_id, &Secret::from(secret), at, now())?)
+}
+
+/// The replacement works: the old token is recorded revoked and the new one takes its name.
+#[tauri::command(async)]
+pub fn finish_replacement(
+    state: State<'_, AppState>,
+    old_id: String,
+    new_id: String,
+) -> Res<TokenMeta> {
+    let (_, new) =
+        state
+            .vault
+            .finish_replacement(&old_id, &new_id, "replaced with the guide", now())?;
+    Ok(new)
 }

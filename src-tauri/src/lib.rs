@@ -3,6 +3,7 @@
 
 mod autostart;
 mod commands;
+mod remote;
 mod state;
 mod tray;
 mod watch;
@@ -90,6 +91,13 @@ pub fn run() {
             commands::notification_health,
             commands::parse_leads,
             commands::format_leads,
+            commands::check_shape,
+            commands::check_token,
+            commands::revoke_token,
+            commands::mark_revoked,
+            commands::rotate_token,
+            commands::add_replacement,
+            commands::finish_replacement,
         ])
         .build(tauri::generate_context!())
         .expect("the Tauri context is valid");

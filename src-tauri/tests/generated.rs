@@ -9,8 +9,10 @@ mod fixtures;
 use std::{collections::BTreeMap, fs, path::Path};
 
 use tokenkeeper_core::{
+    check::{CheckReport, CheckState, Rotation},
     model::*,
-    providers::{LinkKind, ProviderInfo},
+    providers::{LinkKind, LinkRef, ProviderInfo},
+    shape::ShapeCheck,
 };
 use ts_rs::TS;
 
@@ -44,6 +46,11 @@ fn generate(dir: &Path) {
         NotificationHealth,
         OpenToken,
         LinkKind,
+        LinkRef,
+        CheckReport,
+        CheckState,
+        Rotation,
+        ShapeCheck,
     );
 }
 

@@ -1,4 +1,5 @@
-//! Embeds every provider file in `providers/` so adding a provider is adding a JSON file.
+//! Embeds every provider file in `providers/` (but `schema.json`, which describes them) so
+//! adding a provider is adding a JSON file.
 
 use std::{env, fs, path::PathBuf};
 
@@ -10,6 +11,8 @@ fn main() {
         .expect("providers/ exists")
         .map(|e| e.expect("readable providers/ entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        // The schema documents the files; it is not a provider.
+        .filter(|p| p.file_name().is_some_and(|n| n != "schema.json"))
         .collect();
     files.sort();
     let mut out = String::from("&[\n");

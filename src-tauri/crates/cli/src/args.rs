@@ -137,6 +137,39 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the provider catalog: token kinds, lifetimes and what Tokenkeeper can do with
+    /// each provider's API.
+    Providers {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ask the provider whether a token works, and store what it says (expiry, scopes,
+    /// account). Exits 0 when it is valid, 1 otherwise.
+    Check {
+        token: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token through the provider's API; where it has none, print the steps and the
+    /// page, and exit 3. The row and its history stay; the secret is deleted.
+    Revoke {
+        token: String,
+        /// Do not ask for confirmation.
+        #[arg(long, short)]
+        yes: bool,
+        /// Record a revocation you did by hand on the provider's page (no request is sent).
+        #[arg(long)]
+        mark_revoked: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace a token through the provider's API (GitLab): the replacement is stored beside
+    /// the old one, checked, and then takes over its name.
+    Rotate {
+        token: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Decode a token without trusting it: format, provider, header, claims, times, status.
     Decode {
         /// `-` or nothing reads stdin. A token given here works but is visible to other
@@ -201,6 +234,10 @@ pub struct EditArgs {
     /// Tags (replaces the list; give --tag once per tag).
     #[arg(long = "tag")]
     pub tags: Option<Vec<String>>,
+    /// The API origin of a self-managed instance this token belongs to
+    /// (https://gitlab.example.com), or `default` for the provider's own.
+    #[arg(long, value_name = "URL")]
+    pub instance: Option<String>,
 }
 
 fn parse_kind(s: &str) -> Result<TokenKind, String> {

@@ -20,7 +20,7 @@ use tokenkeeper_core::{
 use tokenkeeper_vault::{Vault, clipboard::SecretClipboard, keyring::OsKeyring, paths};
 use zeroize::Zeroizing;
 
-use crate::{args::Cli, args::Command, doctor, output, remind};
+use crate::{args::Cli, args::Command, doctor, output, provider, remind};
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     // The one clock read: every command below works as of this instant.
@@ -31,13 +31,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             notify,
             json,
         } => remind::due(&open_metadata()?, within.as_deref(), notify, json, now),
+        Command::Check { token, json } => provider::check(&open_vault(now)?, &token, json, now),
+        Command::Revoke {
+            token,
+            yes,
+            mark_revoked,
+            json,
+        } => provider::revoke(&open_vault(now)?, &token, yes, mark_revoked, json, now),
         other => run_command(other, now).map(|()| ExitCode::SUCCESS),
     }
 }
 
 fn run_command(command: Command, now: i64) -> Result<()> {
     match command {
-        Command::Due { .. } => unreachable!("handled by run"),
+        Command::Due { .. } | Command::Check { .. } | Command::Revoke { .. } => {
+            unreachable!("handled by run")
+        }
+        Command::Providers { json } => provider::list(json),
+        Command::Rotate { token, json } => provider::rotate(&open_vault(now)?, &token, json, now),
         Command::Edit {
             token,
             changes,
@@ -74,6 +85,7 @@ fn run_command(command: Command, now: i64) -> Result<()> {
                 tags: Some(tags),
                 remind,
                 rotate_every_secs,
+                instance_url: None,
             };
             let stored = vault.add(&secret, meta, now)?;
             output::stored("Stored", &stored, json)
@@ -194,7 +206,7 @@ fn run_command(command: Command, now: i64) -> Result<()> {
             aud,
             json,
         } => {
-            let keys = tokenkeeper_remote::load_jwks(&jwks)?;
+            let keys = crate::net::block_on(tokenkeeper_remote::load_jwks(&jwks))?;
             let input = token_input(token, token_file.as_deref())?;
             let text = std::str::from_utf8(&input).context("the token is not UTF-8 text")?;
             let inspected = verify::verify(text, &keys, now)?;
@@ -315,7 +327,7 @@ fn token_input(arg: Option<String>, file: Option<&std::path::Path>) -> Result<Ze
     }
 }
 
-fn confirm(question: &str) -> Result<bool> {
+pub(crate) fn confirm(question: &str) -> Result<bool> {
     if !std::io::stdin().is_terminal() {
         bail!("refusing to remove without confirmation: pass --yes");
     }

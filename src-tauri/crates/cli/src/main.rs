@@ -6,7 +6,9 @@
 mod args;
 mod commands;
 mod doctor;
+mod net;
 mod output;
+mod provider;
 mod remind;
 mod signals;
 

@@ -43,6 +43,9 @@ pub fn edit(vault: &Vault, token: &str, a: EditArgs, json: bool, now: i64) -> Re
         tags: a.tags,
         remind: a.remind.as_deref().map(parse_leads).transpose()?,
         rotate_every_secs,
+        instance_url: a
+            .instance
+            .map(|i| Some(i).filter(|i| i != "default" && !i.is_empty())),
     };
     let stored = vault.update(&id, patch, None, now)?;
     output::stored("Saved", &stored, json)

@@ -103,8 +103,9 @@ pub fn decode(input: &str, now: i64) -> Result<Inspected> {
     Ok(opaque(token, now, warnings))
 }
 
-fn opaque(token: &str, now: i64, warnings: Vec<String>) -> Inspected {
+fn opaque(token: &str, now: i64, mut warnings: Vec<String>) -> Inspected {
     let hit = providers::by_prefix(token);
+    warnings.extend(crate::shape::problem_of(token));
     let lifetime = Lifetime::default();
     Inspected {
         inspection: Inspection {

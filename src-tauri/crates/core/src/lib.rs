@@ -3,6 +3,7 @@
 //! function takes `now` and its inputs as parameters. It must never depend on SQLite, the
 //! keyring, the clipboard, an HTTP client or tauri (`cargo tree -p tokenkeeper-core` shows it).
 
+pub mod check;
 pub mod clock;
 pub mod error;
 pub mod inspect;
@@ -11,6 +12,7 @@ pub mod notice;
 pub mod providers;
 pub mod remind;
 pub mod secret;
+pub mod shape;
 pub mod status;
 pub mod verify;
 
@@ -23,7 +25,10 @@ pub use secret::Secret;
 pub const SECRET_BEARING_LOG_TARGETS: &[&str] = &[
     "zbus",
     "secret_service",
-    "ureq",
+    "reqwest",
+    "hyper",
+    "hyper_util",
+    "h2",
     "rustls",
     "arboard",
     "tauri",

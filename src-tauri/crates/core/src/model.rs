@@ -148,6 +148,13 @@ pub struct TokenMeta {
     pub rotate_every_secs: Option<i64>,
     /// RFC 3339 UTC: when the current secret is due for rotation (stored + `rotate_every_secs`).
     pub rotate_at: Option<String>,
+    /// Where `scopes` came from (`provider`: a live check; `user`: typed in; `jwt`).
+    pub scopes_source: Option<ExpirySource>,
+    /// Where `account` came from.
+    pub account_source: Option<ExpirySource>,
+    /// The API origin this token is checked against when not the catalog's (self-managed
+    /// GitLab).
+    pub instance_url: Option<String>,
     /// Status at the moment the list was made; clients with a clock compare the instants above.
     pub status: Status,
 }
@@ -171,6 +178,9 @@ pub struct NewTokenMeta {
     /// Seconds between rotations; `None` takes the provider's proposal, if it has one.
     #[cfg_attr(feature = "ts", ts(type = "number | null", optional))]
     pub rotate_every_secs: Option<i64>,
+    /// The API origin for a self-managed instance (`https://gitlab.example.com`).
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub instance_url: Option<String>,
 }
 
 /// An edit of a stored token's metadata. `None` leaves a field as it is.
@@ -196,6 +206,10 @@ pub struct TokenPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[cfg_attr(feature = "ts", ts(type = "number | null", optional))]
     pub rotate_every_secs: Option<Option<i64>>,
+    /// `Some(None)` goes back to the catalog's API origin.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null", optional))]
+    pub instance_url: Option<Option<String>>,
 }
 
 fn double_option<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
@@ -226,6 +240,10 @@ pub enum EventKind {
     SecretFound,
     /// The row was rebuilt from its keyring item by `tokenkeeper recover`.
     Recovered,
+    /// A live check asked the provider about it.
+    Checked,
+    /// A replacement was stored beside it (a rotation).
+    Rotated,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -254,6 +272,12 @@ pub struct TokenDetail {
     pub masked: Option<String>,
     pub events: Vec<TokenEvent>,
     pub reminders: ReminderInfo,
+    /// The last live check, if the provider was ever asked.
+    pub check: Option<crate::check::CheckReport>,
+    /// The catalog guide for this token (its provider's kind), for Generate, Revoke, Rotate.
+    pub guide: Option<String>,
+    /// What the app can do for it through the provider's API (check, revoke, rotate).
+    pub can: crate::providers::Can,
 }
 
 /// A token's reminders as the detail pane shows them.
@@ -322,6 +346,12 @@ pub enum ErrorCode {
     InsecureFolder,
     /// The keyring answers but holds none of this vault's items (a different or reset keyring).
     KeyringNotThisVault,
+    /// The token was revoked and its secret deleted.
+    Revoked,
+    /// The provider refused, limited or could not be reached; nothing was changed.
+    Provider,
+    /// The app cannot do this for this provider or kind of token.
+    Unsupported,
     Clipboard,
     Internal,
 }

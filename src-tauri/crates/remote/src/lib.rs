@@ -1,200 +1,157 @@
-//! tokenkeeper-remote: everything that talks to an issuer over HTTP. Today that is loading the
-//! key set `tokenkeeper verify` checks a signature against; provider checks and OAuth flows
-//! come here too. It depends on the core, never on the vault or a GUI.
+//! tokenkeeper-remote: everything that talks to an issuer over HTTP — provider checks,
+//! revokes and rotations (one adapter per provider API the catalog names), and the key sets
+//! `tokenkeeper verify` checks signatures against. One client ([`http::Client`]): reqwest on
+//! rustls and tokio, bounded in time and size. It depends on the core, never on the vault or
+//! a GUI.
 
-use std::{io::Read, time::Duration};
+mod adapters;
+pub mod http;
+mod jwks;
 
-use jsonwebtoken::jwk::JwkSet;
-use tokenkeeper_core::verify::parse_jwks;
+use tokenkeeper_core::{
+    Secret,
+    check::Finding,
+    model::TokenKind,
+    providers::{self, Adapter, Api},
+};
 
-/// A JWKS larger than this is refused.
-const MAX_JWKS_BYTES: u64 = 1024 * 1024;
+pub use http::{Client, Origin};
+pub use jwks::load_jwks;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
     Core(#[from] tokenkeeper_core::Error),
+    /// The provider could not be reached, or answered in a way no adapter understands.
     #[error("{0}")]
     Network(String),
+    /// Tokenkeeper will not send this request (plain http to a remote host, a bad URL).
+    #[error("{0}")]
+    Refused(String),
+    /// The provider answered no (the token is not accepted, the request is wrong).
+    #[error("{0}")]
+    Rejected(String),
+    #[error("{message}")]
+    RateLimited {
+        message: String,
+        retry_after: Option<i64>,
+    },
+    /// The app cannot do this for this provider or kind of token.
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-fn key_invalid(message: String) -> Error {
-    Error::Core(tokenkeeper_core::Error::KeyInvalid(message))
+/// What an adapter is told about the token it acts on.
+pub struct Ask<'a> {
+    pub secret: &'a Secret,
+    pub kind: TokenKind,
+    /// The expiry the vault knows, to tell "expired" from "revoked" where the provider says
+    /// only "not accepted".
+    pub stored_expiry: Option<i64>,
+    pub now: i64,
 }
 
-/// How many redirects a key URL may take, each to the same host.
-const MAX_REDIRECTS: usize = 3;
+/// A programmatic revocation the provider confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revoked {
+    /// One human sentence ("GitHub accepted the revocation").
+    pub detail: String,
+}
 
-/// Loads a key set from a file path or URL. `http://` is only accepted for loopback hosts, at
-/// every hop; a redirect to another host is refused; more than 1 MiB is refused, never cut.
-pub fn load_jwks(source: &str) -> Result<JwkSet> {
-    let text = if source.starts_with("https://") || source.starts_with("http://") {
-        fetch(source)?
-    } else {
-        read_key_file(source)?
+/// A replacement a provider issued. The provider may already have revoked the old token
+/// (GitLab's rotate does), so the caller stores this before anything else.
+pub struct Rotated {
+    pub secret: Secret,
+    pub expires_at: Option<i64>,
+    pub detail: String,
+}
+
+/// The checked origin of a provider's API: the environment override (`TOKENKEEPER_API_BASE_*`)
+/// first, then the token's own instance (a self-managed GitLab), then the catalog's.
+pub fn base_for(api: &Api, instance: Option<&str>) -> Result<Origin> {
+    let env = std::env::var(&api.base_env)
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    let chosen = env
+        .as_deref()
+        .or(instance.filter(|i| !i.trim().is_empty()))
+        .unwrap_or(&api.base_url);
+    http::origin(chosen.trim())
+}
+
+/// The provider's API, or why the app cannot ask it.
+pub fn api_of(provider: &str) -> Result<&'static Api> {
+    providers::api(provider).ok_or_else(|| {
+        Error::Unsupported(format!(
+            "Tokenkeeper cannot ask {} about tokens: it has no API for that",
+            providers::display_name(provider)
+        ))
+    })
+}
+
+/// The API and checked origin to ask about a token of `provider` (on `instance`, when set).
+pub fn target(provider: &str, instance: Option<&str>) -> Result<(&'static Api, Origin)> {
+    let api = api_of(provider)?;
+    Ok((api, base_for(api, instance)?))
+}
+
+/// Asks the provider about a token. Never fails: what went wrong is the finding's state
+/// (`unreachable`, `rate_limited`, `unsupported`) and detail.
+pub async fn check(client: &Client, api: &Api, origin: &Origin, ask: &Ask<'_>) -> Finding {
+    use tokenkeeper_core::check::CheckState;
+    let result = match api.adapter {
+        Adapter::Github => adapters::github::check(client, origin, ask).await,
+        Adapter::Gitlab => adapters::gitlab::check(client, origin, ask).await,
+        Adapter::Meta => adapters::meta::check(client, origin, ask).await,
+        Adapter::Slack => adapters::slack::check(client, origin, ask).await,
+        Adapter::Npm => adapters::npm::check(client, origin, ask).await,
     };
-    Ok(parse_jwks(&text)?)
+    result.unwrap_or_else(|e| match e {
+        Error::RateLimited {
+            message,
+            retry_after,
+        } => Finding {
+            retry_after,
+            ..Finding::new(CheckState::RateLimited, message)
+        },
+        Error::Unsupported(m) => Finding::new(CheckState::Unsupported, m),
+        other => Finding::new(CheckState::Unreachable, other.to_string()),
+    })
 }
 
-/// A regular file only: a FIFO or device could block forever or never end.
-fn read_key_file(path: &str) -> Result<String> {
-    let cannot =
-        |e: &dyn std::fmt::Display| key_invalid(format!("Cannot read the key file {path}: {e}"));
-    let meta = std::fs::metadata(path).map_err(|e| cannot(&e))?;
-    if !meta.is_file() {
-        return Err(key_invalid(format!(
-            "The key file {path} is not a regular file (a FIFO, device or folder is refused)"
-        )));
+/// Revokes a token through the provider's API.
+pub async fn revoke(client: &Client, api: &Api, origin: &Origin, ask: &Ask<'_>) -> Result<Revoked> {
+    match api.adapter {
+        Adapter::Github => adapters::github::revoke(client, origin, ask).await,
+        Adapter::Gitlab => adapters::gitlab::revoke(client, origin, ask).await,
+        Adapter::Meta => adapters::meta::revoke(client, origin, ask).await,
+        Adapter::Slack => adapters::slack::revoke(client, origin, ask).await,
+        Adapter::Npm => adapters::npm::revoke(client, origin, ask).await,
     }
-    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
-    read_capped(file, &format!("the key file {path}"))
 }
 
-/// Reads at most `MAX_JWKS_BYTES`; one byte more is an error naming `what`.
-fn read_capped(reader: impl Read, what: &str) -> Result<String> {
-    let mut body = String::new();
-    reader
-        .take(MAX_JWKS_BYTES + 1)
-        .read_to_string(&mut body)
-        .map_err(|e| Error::Network(format!("Could not read {what}: {e}")))?;
-    if body.len() as u64 > MAX_JWKS_BYTES {
-        return Err(key_invalid(format!(
-            "{what} is over 1 MiB; a key set is a few KiB, so it is refused rather than cut"
-        )));
-    }
-    Ok(body)
-}
-
-/// Scheme, host and port of a URL (`https://a.example:8443`), lower-cased, after the loopback
-/// rule for plain http.
-fn origin(url: &str) -> Result<(String, String)> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| key_invalid(format!("`{url}` is not a URL")))?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    // Userinfo is refused outright (`http://127.0.0.1:80@evil/` goes to `evil`).
-    if authority.contains('@') || authority.is_empty() {
-        return Err(key_invalid(format!(
-            "Refusing the key URL {url}: it has user info or no host; give its plain https URL"
-        )));
-    }
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(""),
-        None => authority.split(':').next().unwrap_or(""),
-    };
-    match scheme {
-        "https" => {}
-        "http" if matches!(host, "127.0.0.1" | "localhost" | "::1") => {}
-        "http" => {
-            return Err(key_invalid(format!(
-                "Refusing to fetch keys over plain http from {authority}: use an https URL"
-            )));
-        }
-        other => return Err(key_invalid(format!("Refusing a {other}:// key URL"))),
-    }
-    Ok((
-        format!("{scheme}://{}", authority.to_ascii_lowercase()),
-        host.to_ascii_lowercase(),
-    ))
-}
-
-fn fetch(url: &str) -> Result<String> {
-    let (first_origin, first_host) = origin(url)?;
-    let agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(10)))
-        // Redirects are followed here, one hop at a time, so each is checked.
-        .max_redirects(0)
-        .http_status_as_error(false)
-        .build()
-        .new_agent();
-    let mut current = url.to_owned();
-    for _ in 0..=MAX_REDIRECTS {
-        let (current_origin, _) = origin(&current)?;
-        let response = agent
-            .get(&current)
-            .call()
-            .map_err(|e| Error::Network(format!("Could not fetch the JWKS from {current}: {e}")))?;
-        let status = response.status();
-        if status.is_redirection() {
-            let location = response
-                .headers()
-                .get("location")
-                .and_then(|l| l.to_str().ok())
-                .ok_or_else(|| {
-                    Error::Network(format!(
-                        "{current} redirected ({status}) without a Location"
-                    ))
-                })?;
-            let next = if location.starts_with('/') && !location.starts_with("//") {
-                format!("{current_origin}{location}")
-            } else {
-                location.to_owned()
-            };
-            let (next_origin, next_host) = origin(&next)?;
-            if next_host != first_host {
-                return Err(key_invalid(format!(
-                    "{current} redirected to another host ({next_origin}); keys are only \
-                     taken from the host you named"
-                )));
+/// Asks the provider for a replacement token, where it offers that (GitLab).
+pub async fn rotate(
+    client: &Client,
+    api: &Api,
+    origin: &Origin,
+    ask: &Ask<'_>,
+    expires_at: Option<i64>,
+) -> Result<Rotated> {
+    match api.adapter {
+        Adapter::Gitlab => adapters::gitlab::rotate(client, origin, ask, expires_at).await,
+        other => Err(Error::Unsupported(format!(
+            "{} offers no API to rotate a token; make a new one with the guide and replace \
+             this one",
+            match other {
+                Adapter::Github => "GitHub",
+                Adapter::Meta => "Meta",
+                Adapter::Slack => "Slack",
+                Adapter::Npm => "npm",
+                Adapter::Gitlab => "GitLab",
             }
-            if first_origin.starts_with("https://") && !next_origin.starts_with("https://") {
-                return Err(key_invalid(format!(
-                    "{current} redirected from https to {next_origin}"
-                )));
-            }
-            current = next;
-            continue;
-        }
-        if !status.is_success() {
-            return Err(Error::Network(format!(
-                "Could not fetch the JWKS from {current}: HTTP {status}"
-            )));
-        }
-        return read_capped(
-            response.into_body().into_reader(),
-            &format!("the JWKS from {current}"),
-        );
-    }
-    Err(Error::Network(format!(
-        "{url} redirected more than {MAX_REDIRECTS} times"
-    )))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_missing_key_file_is_named() {
-        match load_jwks("/nonexistent/keys.json") {
-            Err(Error::Core(tokenkeeper_core::Error::KeyInvalid(m))) => {
-                assert!(m.contains("/nonexistent/keys.json"), "{m}")
-            }
-            other => panic!("a missing key file: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn plain_http_is_refused_for_remote_hosts() {
-        for url in [
-            "http://example.com/jwks.json",
-            "http://10.0.0.1/jwks",
-            "http://127.0.0.1.evil.example/k",
-            // Userinfo that looks like loopback: the request would go to evil.example.
-            "http://127.0.0.1:80@evil.example/k",
-            "http://localhost@evil.example/k",
-            // Any IPv6 literal but ::1.
-            "http://[2001:db8::1]/jwks",
-            "http://[::2]:8080/jwks",
-        ] {
-            match load_jwks(url) {
-                Err(Error::Core(tokenkeeper_core::Error::KeyInvalid(m))) => {
-                    assert!(m.contains("https"), "{url}: {m}")
-                }
-                other => panic!("{url}: keys over plain http to a remote host: {other:?}"),
-            }
-        }
+        ))),
     }
 }

@@ -85,11 +85,25 @@ pub(crate) fn apply_patch(mut row: TokenRow, patch: &TokenPatch) -> Result<Token
     if let Some(k) = patch.kind {
         row.kind = k;
     }
-    if let Some(s) = &patch.scopes {
+    if let Some(s) = &patch.scopes
+        && *s != row.scopes
+    {
         row.scopes = s.clone();
+        row.scopes_source = Some(ExpirySource::User);
     }
     if let Some(a) = &patch.account {
-        row.account = Some(a.clone()).filter(|a| !a.is_empty());
+        let a = Some(a.clone()).filter(|a| !a.is_empty());
+        if a != row.account {
+            row.account_source = a.as_ref().map(|_| ExpirySource::User);
+            row.account = a;
+        }
+    }
+    if let Some(i) = &patch.instance_url {
+        row.instance_url = i
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+            .map(validate_instance)
+            .transpose()?;
     }
     if let Some(exp) = &patch.expires_at {
         let at = exp.as_deref().map(user_time).transpose()?;
@@ -115,6 +129,27 @@ pub(crate) fn apply_patch(mut row: TokenRow, patch: &TokenPatch) -> Result<Token
 
 /// Lead times for reminders: each between 0 (at expiry) and a year, at most 10, sorted longest
 /// first without duplicates.
+/// A self-managed instance's origin: https, or plain http to this machine (tests).
+pub(crate) fn validate_instance(url: &str) -> Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|p| {
+            url.strip_prefix(p)
+                .is_some_and(|r| r.is_empty() || r.starts_with([':', '/']))
+        });
+    if !(url.starts_with("https://") || loopback)
+        || url.contains('@')
+        || url.contains(char::is_whitespace)
+    {
+        return Err(Error::Core(tokenkeeper_core::Error::InvalidInput(format!(
+            "`{url}` is not an instance URL: give its https address, such as \
+             https://gitlab.example.com"
+        ))));
+    }
+    Ok(url.to_owned())
+}
+
 pub(crate) fn validate_leads(mut leads: Vec<i64>) -> Result<Vec<i64>> {
     if leads.iter().any(|l| !(0..=366 * 86_400).contains(l)) {
         return Err(Error::invalid(

@@ -47,6 +47,13 @@ pub enum Error {
          paste it again with Edit → Replace secret, or delete the entry"
     )]
     SecretMissing { token: String },
+    #[error("{token} was revoked; its secret was deleted from the keyring")]
+    Revoked { token: String },
+    /// The provider refused, limited or could not be reached; nothing was changed.
+    #[error("{0}")]
+    Provider(String),
+    #[error("{0}")]
+    Unsupported(String),
     #[error("No token matches `{0}`; run `tokenkeeper list` to see ids and provider/name pairs")]
     NotFound(String),
     #[error("`{0}` matches more than one token; use its id instead")]
@@ -107,6 +114,9 @@ impl Error {
             Error::KeyringFailure { .. } => ErrorCode::KeyringFailure,
             Error::KeyringNotThisVault { .. } => ErrorCode::KeyringNotThisVault,
             Error::SecretMissing { .. } => ErrorCode::SecretMissing,
+            Error::Revoked { .. } => ErrorCode::Revoked,
+            Error::Provider(_) => ErrorCode::Provider,
+            Error::Unsupported(_) => ErrorCode::Unsupported,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Ambiguous(_) => ErrorCode::Ambiguous,
             Error::DuplicateName { .. } => ErrorCode::DuplicateName,

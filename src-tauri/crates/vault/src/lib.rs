@@ -3,6 +3,7 @@
 //! without ever deleting a secret this vault does not own. Also the clipboard, which the CLI
 //! and the app share. It depends on the core, never on tauri or an HTTP client.
 
+mod checks;
 pub mod clipboard;
 pub mod db;
 pub mod edge;

@@ -313,6 +313,9 @@ impl Vault {
             remind: None,
             rotate_every: tokenkeeper_core::providers::proposed_rotation(provider, insp.kind),
             secret_set_at: item.created.unwrap_or(now),
+            scopes_source: (!insp.scopes.is_empty()).then_some(ExpirySource::Jwt),
+            account_source: insp.account.as_ref().map(|_| ExpirySource::Jwt),
+            instance_url: None,
         };
         tokens::insert(&tx, &row).map_err(self.storage())?;
         let from = item.vault.as_deref().unwrap_or("");

@@ -176,6 +176,11 @@ impl Vault {
         // second attempt sees the new row.
         for _ in 0..2 {
             let row = self.row(id)?;
+            if row.secret_generation == 0 {
+                return Err(Error::Revoked {
+                    token: format!("{}/{}", row.provider, row.name),
+                });
+            }
             if let Some(s) = self.secrets.get(&row.account_key())? {
                 self.found(&row, now)?;
                 return Ok(s);
@@ -232,6 +237,16 @@ impl Vault {
         // Read after the secret: a missing one has just been flagged on the row.
         let row = self.row(id)?;
         let reminders = self.reminder_info(&row, now)?;
+        let guide = tokenkeeper_core::providers::guide_for(
+            &row.provider,
+            row.kind,
+            secret.as_ref().ok().map(|s| s.expose()),
+        );
+        let can = match (guide, tokenkeeper_core::providers::api(&row.provider)) {
+            (Some(g), Some(_)) if row.revoked_at.is_none() => g.can,
+            _ => Default::default(),
+        };
+        let check = self.last_check(id)?;
         let meta = row.into_meta(now);
         let events = self.events(id, 200)?;
         let (inspection, masked, secret_error) = match secret {
@@ -253,6 +268,9 @@ impl Vault {
             masked,
             events,
             reminders,
+            check,
+            guide: guide.map(|g| g.id.clone()),
+            can,
         })
     }
 

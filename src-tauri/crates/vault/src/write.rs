@@ -66,6 +66,23 @@ impl Vault {
             ),
         };
         let kind = meta.kind.unwrap_or(insp.kind);
+        let instance_url = meta
+            .instance_url
+            .as_deref()
+            .map(crate::edit::validate_instance)
+            .transpose()?;
+        let typed = |given: bool, from_token: bool| {
+            if given {
+                Some(ExpirySource::User)
+            } else {
+                from_token.then_some(ExpirySource::Jwt)
+            }
+        };
+        let scopes_source = typed(meta.scopes.is_some(), !insp.scopes.is_empty());
+        let account_source = typed(
+            meta.account.as_deref().is_some_and(|a| !a.is_empty()),
+            insp.account.is_some(),
+        );
         let remind = meta.remind.map(validate_leads).transpose()?;
         let rotate_every = match meta.rotate_every_secs {
             Some(every) => Some(validate_rotation(every)?),
@@ -100,6 +117,9 @@ impl Vault {
             last_copied_at: None,
             secret_generation: 1,
             secret_missing: false,
+            scopes_source,
+            account_source,
+            instance_url,
         };
         let duplicate = |row: &TokenRow| Error::DuplicateName {
             provider: row.provider.clone(),

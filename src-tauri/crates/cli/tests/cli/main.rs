@@ -13,6 +13,7 @@ mod decode;
 mod errors;
 mod keyring;
 mod leak;
+mod providers;
 mod remind;
 mod stuck;
 #[path = "../../../vault/tests/support/mod.rs"]

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_pending_secrets.sql"),
     include_str!("../../migrations/0003_vault_identity.sql"),
     include_str!("../../migrations/0004_reminders.sql"),
+    include_str!("../../migrations/0005_checks.sql"),
 ];
 
 /// A stored word that names no variant: carried out of a row closure inside rusqlite's error

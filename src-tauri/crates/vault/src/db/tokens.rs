@@ -38,6 +38,10 @@ pub struct TokenRow {
     pub rotate_every: Option<i64>,
     /// When the current secret was stored (the start of its rotation period).
     pub secret_set_at: i64,
+    pub scopes_source: Option<ExpirySource>,
+    pub account_source: Option<ExpirySource>,
+    /// The API origin for this token when it is not the catalog's (a self-managed GitLab).
+    pub instance_url: Option<String>,
 }
 
 impl TokenRow {
@@ -83,6 +87,9 @@ impl TokenRow {
             rotate_at: t(rotate_at),
             remind: self.remind,
             rotate_every_secs: self.rotate_every,
+            scopes_source: self.scopes_source,
+            account_source: self.account_source,
+            instance_url: self.instance_url,
             status,
         }
     }
@@ -130,7 +137,8 @@ fn list_to_sql(v: &[String]) -> String {
 
 const COLUMNS: &str = "id, provider, name, kind, format, scopes, account, created_at, issued_at,
     not_before, expires_at, expiry_source, notes, tags, revoked_at, last_copied_at,
-    secret_generation, secret_missing, remind, rotate_every, secret_set_at";
+    secret_generation, secret_missing, remind, rotate_every, secret_set_at, scopes_source,
+    account_source, instance_url";
 
 /// A row as stored. A value no version writes (an unknown kind, a list that is not a JSON
 /// array of strings) is an error naming the row, never a guess.
@@ -175,7 +183,18 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
         })
         .transpose()?;
     let created_at: i64 = r.get(7)?;
+    let source_of = |i: usize, column: &'static str| -> rusqlite::Result<Option<ExpirySource>> {
+        let v: Option<String> = r.get(i)?;
+        v.as_deref()
+            .map(|s| parse_enum::<ExpirySource>("tokens", &id, (i, column), s))
+            .transpose()
+    };
+    let scopes_source = source_of(21, "scopes_source")?;
+    let account_source = source_of(22, "account_source")?;
     Ok(TokenRow {
+        scopes_source,
+        account_source,
+        instance_url: r.get(23)?,
         kind: parse_enum::<TokenKind>("tokens", &id, kind_col, &kind)?,
         format: parse_enum::<Format>("tokens", &id, format_col, &format)?,
         expiry_source: source
@@ -236,7 +255,7 @@ pub fn insert(conn: &Connection, t: &TokenRow) -> rusqlite::Result<()> {
         &format!(
             "INSERT INTO tokens ({COLUMNS}) VALUES
              (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-              ?20, ?21)"
+              ?20, ?21, ?22, ?23, ?24)"
         ),
         params![
             t.id,
@@ -260,6 +279,9 @@ pub fn insert(conn: &Connection, t: &TokenRow) -> rusqlite::Result<()> {
             remind_to_sql(t.remind.as_deref()),
             t.rotate_every,
             t.secret_set_at,
+            t.scopes_source.as_ref().map(AsRef::<str>::as_ref),
+            t.account_source.as_ref().map(AsRef::<str>::as_ref),
+            t.instance_url,
         ],
     )
     .map(|_| ())
@@ -272,7 +294,8 @@ pub fn update(conn: &Connection, t: &TokenRow) -> rusqlite::Result<usize> {
          account = ?7, issued_at = ?8, not_before = ?9, expires_at = ?10, expiry_source = ?11,
          notes = ?12, tags = ?13, revoked_at = ?14, last_copied_at = ?15,
          secret_generation = ?16, secret_missing = ?17, remind = ?18, rotate_every = ?19,
-         secret_set_at = ?20 WHERE id = ?1",
+         secret_set_at = ?20, scopes_source = ?21, account_source = ?22, instance_url = ?23
+         WHERE id = ?1",
         params![
             t.id,
             t.provider,
@@ -294,6 +317,9 @@ pub fn update(conn: &Connection, t: &TokenRow) -> rusqlite::Result<usize> {
             remind_to_sql(t.remind.as_deref()),
             t.rotate_every,
             t.secret_set_at,
+            t.scopes_source.as_ref().map(AsRef::<str>::as_ref),
+            t.account_source.as_ref().map(AsRef::<str>::as_ref),
+            t.instance_url,
         ],
     )
 }
@@ -318,7 +344,10 @@ pub fn set_last_copied(conn: &Connection, id: &str, at: i64) -> rusqlite::Result
 
 /// (id, generation, missing) of every row: what the reconciler compares the keyring against.
 pub fn generations(conn: &Connection) -> rusqlite::Result<Vec<(String, i64, bool)>> {
-    let mut stmt = conn.prepare("SELECT id, secret_generation, secret_missing FROM tokens")?;
+    // Generation 0: revoked, its secret deleted on purpose; no keyring item to look for.
+    let mut stmt = conn.prepare(
+        "SELECT id, secret_generation, secret_missing FROM tokens WHERE secret_generation > 0",
+    )?;
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect()
 }

@@ -202,6 +202,9 @@ pub fn seed_tokens(dir: &std::path::Path, count: usize, now: i64) -> Vec<String>
             remind: None,
             rotate_every: None,
             secret_set_at: now - 86_400,
+            scopes_source: Some(ExpirySource::User),
+            account_source: Some(ExpirySource::User),
+            instance_url: None,
         };
         db::tokens::insert(&tx, &row).expect("insert a seeded row");
         ids.push(row.id);

@@ -6,6 +6,7 @@
 //! Real-keyring tests need a D-Bus session with an unlocked Secret Service (see `.ci/run`).
 //! Without one they fail; set `TOKENKEEPER_SKIP_KEYRING_TESTS=1` to skip them on purpose.
 
+mod checks;
 mod folder;
 mod keyring;
 mod protocol;

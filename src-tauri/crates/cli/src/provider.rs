@@ -1,0 +1,354 @@
+//! `providers`, `check`, `revoke` and `rotate`: the catalog, and what the provider's API says
+//! and does, stored in the vault.
+
+use std::{io::IsTerminal, process::ExitCode};
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+use tokenkeeper_core::{
+    check::{CheckReport, CheckState, Finding},
+    model::TokenMeta,
+    providers::{self, Guide},
+};
+use tokenkeeper_remote::{Ask, Client};
+use tokenkeeper_vault::{Error as VaultError, Vault, db::tokens::TokenRow};
+
+use crate::{net::block_on, output};
+
+pub fn list(json: bool) -> Result<()> {
+    let all = providers::catalog();
+    if json {
+        return output::json(&all);
+    }
+    let mut lines = Vec::new();
+    for p in &all {
+        lines.push(format!("{}  {}", p.id, p.name));
+        for g in &p.guides {
+            let mut can: Vec<&str> = Vec::new();
+            if p.api.is_some() {
+                for (yes, what) in [
+                    (g.can.check, "check"),
+                    (g.can.revoke, "revoke"),
+                    (g.can.rotate, "rotate"),
+                ] {
+                    if yes {
+                        can.push(what);
+                    }
+                }
+            }
+            let life = match (g.lifetime.default.secs(), g.lifetime.max.secs()) {
+                (Some(d), Some(m)) => format!(
+                    "{} by default, at most {}",
+                    tokenkeeper_core::clock::format_duration(d),
+                    tokenkeeper_core::clock::format_duration(m)
+                ),
+                (Some(d), None) => {
+                    format!("{} by default", tokenkeeper_core::clock::format_duration(d))
+                }
+                (None, _) => "no expiry by default".into(),
+            };
+            lines.push(format!(
+                "  {:<18} {:<40} {life}{}",
+                g.id,
+                g.name,
+                if can.is_empty() {
+                    String::new()
+                } else {
+                    format!("; can {}", can.join(", "))
+                }
+            ));
+        }
+    }
+    output::lines(&lines)
+}
+
+/// The guide and whether the API can do `what` for this token.
+fn guide_of(row: &TokenRow, token: Option<&str>) -> Option<&'static Guide> {
+    providers::guide_for(&row.provider, row.kind, token)
+}
+
+fn ask<'a>(row: &TokenRow, secret: &'a tokenkeeper_core::Secret, now: i64) -> Ask<'a> {
+    Ask {
+        secret,
+        kind: row.kind,
+        stored_expiry: row.expires_at,
+        now,
+    }
+}
+
+/// Runs a live check and stores it; `Unsupported` is reported, not stored.
+pub fn check_now(vault: &Vault, row: &TokenRow, now: i64) -> Result<CheckReport> {
+    let secret = match vault.secret(&row.id, now) {
+        Ok(s) => s,
+        Err(VaultError::Revoked { .. }) => {
+            let f = Finding::new(
+                CheckState::Revoked,
+                "Revoked in Tokenkeeper; its secret was deleted, so there is nothing to check",
+            );
+            return Ok(tokenkeeper_core::check::report(&f, now));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let can = guide_of(row, Some(secret.expose())).is_some_and(|g| g.can.check);
+    let target = tokenkeeper_remote::target(&row.provider, row.instance_url.as_deref());
+    let (api, origin) = match (can, target) {
+        (true, Ok(t)) => t,
+        (_, Err(tokenkeeper_remote::Error::Refused(m))) => bail!("{m}"),
+        _ => {
+            let f = Finding::new(
+                CheckState::Unsupported,
+                format!(
+                    "Tokenkeeper cannot ask {} about this kind of token",
+                    providers::display_name(&row.provider)
+                ),
+            );
+            return Ok(tokenkeeper_core::check::report(&f, now));
+        }
+    };
+    let client = Client::new()?;
+    let finding = block_on(tokenkeeper_remote::check(
+        &client,
+        api,
+        &origin,
+        &ask(row, &secret, now),
+    ));
+    Ok(vault.record_check(&row.id, &finding, now)?)
+}
+
+pub fn check(vault: &Vault, key: &str, json: bool, now: i64) -> Result<ExitCode> {
+    let row = vault.resolve(key)?;
+    let report = check_now(vault, &row, now)?;
+    if json {
+        output::json(&report)?;
+    } else {
+        let mut lines = vec![format!("{}: {}", report.state.as_ref(), report.detail)];
+        if let Some(t) = &report.expires_at {
+            lines.push(format!(
+                "expires   {t} (from {})",
+                providers::display_name(&row.provider)
+            ));
+        } else if report.never_expires {
+            lines.push(format!(
+                "expires   never (from {})",
+                providers::display_name(&row.provider)
+            ));
+        }
+        if !report.scopes.is_empty() {
+            lines.push(format!("scopes    {}", report.scopes.join(", ")));
+        }
+        if let Some(a) = &report.account {
+            lines.push(format!("account   {a}"));
+        }
+        if let Some(s) = report.retry_after {
+            lines.push(format!("retry in  {s} s"));
+        }
+        output::lines(&lines)?;
+    }
+    Ok(if report.state == CheckState::Valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+#[derive(Serialize)]
+struct RevokeOutput<'a> {
+    state: &'a str,
+    detail: String,
+    token: Option<TokenMeta>,
+    steps: Vec<String>,
+    url: Option<&'a str>,
+}
+
+pub fn revoke(
+    vault: &Vault,
+    key: &str,
+    yes: bool,
+    mark: bool,
+    json: bool,
+    now: i64,
+) -> Result<ExitCode> {
+    let row = vault.resolve(key)?;
+    let label = format!("{}/{}", row.provider, row.name);
+    if mark {
+        let meta = vault.mark_revoked(&row.id, "revoked by hand at the provider", now)?;
+        return done(
+            json,
+            "revoked",
+            format!("Marked {label} as revoked; its secret was deleted"),
+            meta,
+        );
+    }
+    if row.revoked_at.is_some() {
+        bail!("{label} is revoked already");
+    }
+    let secret = vault.secret(&row.id, now)?;
+    let guide = guide_of(&row, Some(secret.expose()));
+    let target = tokenkeeper_remote::target(&row.provider, row.instance_url.as_deref());
+    let (api, origin) = match (guide.is_some_and(|g| g.can.revoke), target) {
+        (true, Ok(t)) => t,
+        _ => return by_hand(&row, guide, json),
+    };
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            bail!("refusing to revoke without confirmation: pass --yes");
+        }
+        if !crate::commands::confirm(&format!(
+            "Revoke {label} at {}? It stops working everywhere.",
+            providers::display_name(&row.provider)
+        ))? {
+            bail!("nothing revoked (answer y to revoke, or pass --yes)");
+        }
+    }
+    let client = Client::new()?;
+    let revoked = block_on(tokenkeeper_remote::revoke(
+        &client,
+        api,
+        &origin,
+        &ask(&row, &secret, now),
+    ))?;
+    let meta = vault.mark_revoked(&row.id, &revoked.detail, now)?;
+    done(
+        json,
+        "revoked",
+        format!(
+            "{}; {label} is marked revoked and its secret deleted",
+            revoked.detail
+        ),
+        meta,
+    )
+}
+
+fn done(json: bool, state: &str, detail: String, meta: TokenMeta) -> Result<ExitCode> {
+    if json {
+        output::json(&RevokeOutput {
+            state,
+            detail,
+            token: Some(meta),
+            steps: Vec::new(),
+            url: None,
+        })?;
+    } else {
+        eprintln!("{detail}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// No API for it: the guide's steps and page, exit 3.
+fn by_hand(row: &TokenRow, guide: Option<&'static Guide>, json: bool) -> Result<ExitCode> {
+    let steps: Vec<String> = guide
+        .map(|g| g.revoke_steps.iter().map(|s| s.text.clone()).collect())
+        .unwrap_or_default();
+    let url = guide.and_then(|g| g.revoke_url.as_deref());
+    let detail = format!(
+        "{} offers no API to revoke this token: revoke it on its page, then run \
+         `tokenkeeper revoke {}/{} --mark-revoked`",
+        providers::display_name(&row.provider),
+        row.provider,
+        row.name
+    );
+    if json {
+        output::json(&RevokeOutput {
+            state: "manual",
+            detail,
+            token: None,
+            steps,
+            url,
+        })?;
+    } else {
+        let mut lines = vec![detail];
+        lines.extend(
+            steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| format!("{:>3}. {s}", i + 1)),
+        );
+        if let Some(u) = url {
+            lines.push(format!("     {u}"));
+        }
+        output::lines(&lines)?;
+    }
+    Ok(ExitCode::from(3))
+}
+
+#[derive(Serialize)]
+struct RotateOutput {
+    old: TokenMeta,
+    new: TokenMeta,
+    check: CheckReport,
+    /// The new token took over the old one's name (its check passed).
+    finished: bool,
+}
+
+pub fn rotate(vault: &Vault, key: &str, json: bool, now: i64) -> Result<()> {
+    let row = vault.resolve(key)?;
+    let label = format!("{}/{}", row.provider, row.name);
+    let secret = vault.secret(&row.id, now)?;
+    let guide = guide_of(&row, Some(secret.expose()));
+    let (api, origin) = match (
+        guide.is_some_and(|g| g.can.rotate),
+        tokenkeeper_remote::target(&row.provider, row.instance_url.as_deref()),
+    ) {
+        (true, Ok(t)) => t,
+        (_, Err(tokenkeeper_remote::Error::Refused(m))) => bail!("{m}"),
+        _ => bail!(
+            "{} offers no API to rotate this token: make a new one with its guide (in the app: \
+             Rotate), then `tokenkeeper replace {label}`",
+            providers::display_name(&row.provider)
+        ),
+    };
+    // Keep the lifetime the token had; the provider's default otherwise.
+    let lifetime = row
+        .expires_at
+        .map(|e| e - row.secret_set_at)
+        .filter(|l| *l > 0);
+    let client = Client::new()?;
+    let rotated = block_on(tokenkeeper_remote::rotate(
+        &client,
+        api,
+        &origin,
+        &ask(&row, &secret, now),
+        lifetime.map(|l| now + l),
+    ))?;
+    let new = match vault.add_replacement(&row.id, &rotated.secret, rotated.expires_at, now) {
+        Ok(n) => n,
+        Err(e) => {
+            // The provider has revoked the old token already: this is the only copy.
+            eprintln!(
+                "error: {} issued a replacement, but it could not be stored ({e}). The old \
+                 token no longer works. This is the only copy of the new one; store it now:",
+                providers::display_name(&row.provider)
+            );
+            eprintln!("{}", rotated.secret.expose());
+            bail!("the replacement was not stored");
+        }
+    };
+    let new_row = vault.resolve(&new.id)?;
+    let check = check_now(vault, &new_row, now)?;
+    let finished = check.state == CheckState::Valid;
+    let (old, new) = if finished {
+        vault.finish_replacement(&row.id, &new.id, &rotated.detail, now)?
+    } else {
+        (vault.meta(&row.id, now)?, new)
+    };
+    if json {
+        return output::json(&RotateOutput {
+            old,
+            new,
+            check,
+            finished,
+        });
+    }
+    if finished {
+        eprintln!(
+            "{}; the replacement passed a live check and is now {label}",
+            rotated.detail
+        );
+    } else {
+        eprintln!(
+            "{}; the replacement is stored as {}/{} but its check said: {}",
+            rotated.detail, new.provider, new.name, check.detail
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,221 @@
+//! What the vault keeps of talking to a provider: a live check's facts (with where they came
+//! from), a revocation (the row and its history stay, the secret goes), and a rotation (the
+//! replacement stored beside the old token before anything else happens to either).
+
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use tokenkeeper_core::{
+    Secret,
+    check::{CheckReport, Finding, Learned, report},
+    clock::rfc3339,
+    model::{EventKind, ExpirySource, NewTokenMeta, TokenMeta},
+};
+
+use crate::{
+    db::{
+        events,
+        pending::{self, Pending, Purpose},
+        tokens,
+    },
+    error::{Error, Result},
+    vault::Vault,
+};
+
+impl Vault {
+    /// Stores a live check: what the provider stated replaces what was known (marked as from
+    /// the provider), what it did not state stays as the user entered it. The report, the
+    /// facts and a `checked` event are one transaction.
+    pub fn record_check(&self, id: &str, finding: &Finding, now: i64) -> Result<CheckReport> {
+        let report = report(finding, now);
+        let learned = Learned::from(finding);
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(self.storage())?;
+        let mut row = tokens::by_id(&tx, id)
+            .map_err(self.storage())?
+            .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+        let before = row.clone();
+        if let Some(exp) = learned.expires_at {
+            row.expires_at = exp;
+            row.expiry_source = Some(ExpirySource::Provider);
+        }
+        if let Some(scopes) = learned.scopes {
+            row.scopes = scopes;
+            row.scopes_source = Some(ExpirySource::Provider);
+        }
+        if let Some(account) = learned.account {
+            row.account = Some(account);
+            row.account_source = Some(ExpirySource::Provider);
+        }
+        if row != before {
+            tokens::update(&tx, &row).map_err(self.storage())?;
+        }
+        tx.execute(
+            "INSERT INTO checks (token_id, checked_at, report) VALUES (?1, ?2, ?3)
+             ON CONFLICT (token_id) DO UPDATE SET checked_at = ?2, report = ?3",
+            params![id, now, serde_json::to_string(&report).unwrap_or_default()],
+        )
+        .map_err(self.storage())?;
+        events::append(
+            &tx,
+            id,
+            EventKind::Checked,
+            &format!("{}: {}", report.state.as_ref(), report.detail),
+            now,
+        )
+        .map_err(self.storage())?;
+        tx.commit().map_err(self.storage())?;
+        Ok(report)
+    }
+
+    /// The last live check of a token, if any.
+    pub fn last_check(&self, id: &str) -> Result<Option<CheckReport>> {
+        let text: Option<String> = self
+            .conn()
+            .query_row("SELECT report FROM checks WHERE token_id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(self.storage())?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    /// Records a revocation (by the provider's API, or done by hand and confirmed): the row
+    /// and its history stay with status `revoked`, and the secret is deleted from the keyring.
+    /// The row changes first, with a note naming the item; a failed delete leaves the note
+    /// for the next open.
+    pub fn mark_revoked(&self, id: &str, detail: &str, now: i64) -> Result<TokenMeta> {
+        let lease = self.lease()?.id().to_owned();
+        let (row, account) = {
+            let mut conn = self.conn();
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(self.storage())?;
+            let mut row = tokens::by_id(&tx, id)
+                .map_err(self.storage())?
+                .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+            let account = (row.secret_generation > 0).then(|| row.account_key());
+            if row.revoked_at.is_none() {
+                row.revoked_at = Some(now);
+            }
+            row.secret_generation = 0;
+            row.secret_missing = false;
+            tokens::update(&tx, &row).map_err(self.storage())?;
+            if let Some(account) = &account {
+                let note = Pending {
+                    account: account.clone(),
+                    token_id: id.to_owned(),
+                    purpose: Purpose::Retire,
+                    lease,
+                    started_at: now,
+                };
+                pending::add(&tx, &note).map_err(self.storage())?;
+            }
+            events::append(&tx, id, EventKind::Revoked, detail, now).map_err(self.storage())?;
+            tx.commit().map_err(self.storage())?;
+            (row, account)
+        };
+        if let Some(account) = account {
+            self.retire(&account);
+        }
+        Ok(row.into_meta(now))
+    }
+
+    /// Stores a replacement for token `old` beside it, as `NAME (new)` with the old one's
+    /// provider, kind, notes, tags, reminders, rotation policy and instance. Nothing happens to
+    /// the old token here: it is retired by [`Vault::finish_replacement`] once the new one is
+    /// known to work.
+    pub fn add_replacement(
+        &self,
+        old: &str,
+        secret: &Secret,
+        expires_at: Option<i64>,
+        now: i64,
+    ) -> Result<TokenMeta> {
+        let row = self.row(old)?;
+        let mut name = format!("{} (new)", row.name);
+        let conn_taken =
+            |n: &str| tokens::by_name(&self.conn(), Some(&row.provider), n).map(|v| !v.is_empty());
+        let mut n = 2;
+        while conn_taken(&name).map_err(self.storage())? {
+            name = format!("{} (new {n})", row.name);
+            n += 1;
+        }
+        let new = self.add(
+            secret,
+            NewTokenMeta {
+                provider: Some(row.provider.clone()),
+                name,
+                kind: Some(row.kind),
+                scopes: (row.scopes_source == Some(ExpirySource::User)).then(|| row.scopes.clone()),
+                account: None,
+                expires_at: expires_at.and_then(rfc3339),
+                notes: Some(row.notes.clone()),
+                tags: Some(row.tags.clone()),
+                remind: row.remind.clone(),
+                rotate_every_secs: row.rotate_every,
+                instance_url: row.instance_url.clone(),
+            },
+            now,
+        )?;
+        if expires_at.is_some() {
+            // The date came from the provider's answer, not from the user.
+            let conn = self.conn();
+            conn.execute(
+                "UPDATE tokens SET expiry_source = 'provider' WHERE id = ?1",
+                [&new.id],
+            )
+            .map_err(self.storage())?;
+        }
+        let conn = self.conn();
+        events::append(
+            &conn,
+            old,
+            EventKind::Rotated,
+            &format!("replacement stored as {}/{}", new.provider, new.name),
+            now,
+        )
+        .map_err(self.storage())?;
+        drop(conn);
+        self.meta(&new.id, now)
+    }
+
+    /// The new token works: the old one is recorded as revoked (its secret deleted) and
+    /// renamed `NAME (replaced DATE)`, and the new one takes the old name.
+    pub fn finish_replacement(
+        &self,
+        old: &str,
+        new: &str,
+        detail: &str,
+        now: i64,
+    ) -> Result<(TokenMeta, TokenMeta)> {
+        let old_row = self.row(old)?;
+        self.mark_revoked(old, detail, now)?;
+        let day = rfc3339(now).map(|t| t[..10].to_owned()).unwrap_or_default();
+        let retired_name = format!("{} (replaced {day})", old_row.name);
+        {
+            let mut conn = self.conn();
+            let tx = conn.transaction().map_err(self.storage())?;
+            tx.execute(
+                "UPDATE tokens SET name = ?2 WHERE id = ?1",
+                params![old, retired_name],
+            )
+            .map_err(self.storage())?;
+            tx.execute(
+                "UPDATE tokens SET name = ?2 WHERE id = ?1",
+                params![new, old_row.name],
+            )
+            .map_err(self.storage())?;
+            events::append(
+                &tx,
+                new,
+                EventKind::Edited,
+                "took over from the replaced token",
+                now,
+            )
+            .map_err(self.storage())?;
+            tx.commit().map_err(self.storage())?;
+        }
+        Ok((self.meta(old, now)?, self.meta(new, now)?))
+    }
+}
