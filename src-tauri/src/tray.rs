@@ -42,7 +42,7 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
             }
             id => {
                 if let Some(token) = id.strip_prefix(TOKEN_ITEM) {
-                    open_token(app, Some(token));
+                    open_token(app, Some(token), false);
                 }
             }
         })
@@ -98,14 +98,16 @@ pub fn show_main(app: &AppHandle) {
     }
 }
 
-/// Shows the window at `token` (a notification's "Open", a token in the tray's menu).
-pub fn open_token(app: &AppHandle, token: Option<&str>) {
+/// Shows the window at `token` (a notification's "Open", a token in the tray's menu); with
+/// `renew`, at its provider's guide for a replacement (a notification's "Renew…").
+pub fn open_token(app: &AppHandle, token: Option<&str>, renew: bool) {
     show_main(app);
     if let Some(id) = token {
         let _ = app.emit(
             "open-token",
             OpenToken {
                 token_id: id.to_owned(),
+                renew,
             },
         );
     }

@@ -190,15 +190,31 @@ fn check_server(app: &AppHandle, state: &AppState) -> bool {
     ok
 }
 
-/// Sends one reminder; "Open" (or a click on the notification) shows the app at its token.
+/// Sends one reminder; "Open" (or a click on the notification) shows the app at its token,
+/// "Renew…" (offered when the catalog has a guide for its provider) at the guide for its
+/// replacement.
 fn send(app: &AppHandle, notice: &Notice) -> Result<(), String> {
+    let renew = notice.token_id.as_deref().is_some_and(|id| {
+        app.state::<AppState>()
+            .vault
+            .meta(id, crate::state::now())
+            .is_ok_and(|t| has_guide(&t.provider))
+    });
     let (app, token_id) = (app.clone(), notice.token_id.clone());
     let on_action: notify::OnAction = Box::new(move |action: &str| {
         if action == notify::ACTION_OPEN || action == "default" {
-            tray::open_token(&app, token_id.as_deref());
+            tray::open_token(&app, token_id.as_deref(), false);
+        } else if action == notify::ACTION_RENEW {
+            tray::open_token(&app, token_id.as_deref(), true);
         }
     });
-    notify::send(notice, false, Some(on_action))
+    notify::send(notice, renew, Some(on_action))
+}
+
+/// A provider guide worth offering "Renew…" for: any but the catch-all's generic steps.
+fn has_guide(provider: &str) -> bool {
+    provider != "other"
+        && tokenkeeper_core::providers::provider(provider).is_some_and(|p| !p.guides.is_empty())
 }
 
 /// Wakes the watcher when a file of the database changes (any process's write).

@@ -7,6 +7,7 @@ import './specs/leak.mjs';
 import './specs/edges.mjs';
 import './specs/keyring.mjs';
 import './specs/notify.mjs';
+import './specs/providers.mjs';
 
 const filter = process.argv[2] ? new RegExp(process.argv[2], 'i') : undefined;
 const { passed, failed } = await runAll({ filter });

@@ -11,6 +11,8 @@
 #              (and no notification server)
 #   notify     port 4450: its own data folder on the session bus, where dunst answers; the
 #              reminder test watches Notify calls with dbus-monitor
+#   providers  port 4452: its own data folder, with every TOKENKEEPER_API_BASE_* pointed at the
+#              provider fixture (target/debug/examples/provider-fixture) on 127.0.0.1
 # Each driver's stderr (which carries the app's stderr) goes to a log in the work folder.
 # Everything started here is stopped on exit; the whole run is bounded by TK_E2E_TIMEOUT
 # (600 s). Ends with "N passed, N failed"; exits non-zero when a test failed.
@@ -67,7 +69,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 BASE_PORT="${TK_E2E_PORT:-4444}"
-mkdir -p -m 700 "$WORK/home" "$WORK/home-nokeyring" "$WORK/home-notify"
+mkdir -p -m 700 "$WORK/home" "$WORK/home-nokeyring" "$WORK/home-notify" "$WORK/home-providers"
 
 wait_port() {
   local port=$1 pid=$2
@@ -114,6 +116,21 @@ start_driver dark $((BASE_PORT + 2)) "$WORK/home" "$RUN_ID" GTK_THEME=Adwaita:da
 start_driver nokeyring $((BASE_PORT + 4)) "$WORK/home-nokeyring" "$RUN_ID-nokeyring" \
   DBUS_SESSION_BUS_ADDRESS="unix:path=$WORK/no-secret-service.bus"
 start_driver notify $((BASE_PORT + 6)) "$WORK/home-notify" "$RUN_ID-notify"
+
+# The provider APIs (GitHub, GitLab, Meta, Slack, npm) as each documents its answers, on
+# 127.0.0.1: the same fixtures the remote crate's tests use.
+if [ -z "${TK_E2E_SKIP_BUILD:-}" ] || [ ! -x target/debug/examples/provider-fixture ]; then
+  cargo build -p tokenkeeper-remote --example provider-fixture --quiet
+fi
+target/debug/examples/provider-fixture >"$WORK/provider-fixture.out" 2>"$WORK/provider-fixture.log" &
+started+=("$!")
+for _ in $(seq 50); do [ -s "$WORK/provider-fixture.out" ] && break; sleep 0.1; done
+FIXTURE="$(head -1 "$WORK/provider-fixture.out")"
+[ -n "$FIXTURE" ] || { echo "error: the provider fixture did not start" >&2; exit 1; }
+start_driver providers $((BASE_PORT + 8)) "$WORK/home-providers" "$RUN_ID-providers" \
+  TOKENKEEPER_API_BASE_GITHUB="$FIXTURE" TOKENKEEPER_API_BASE_GITLAB="$FIXTURE" \
+  TOKENKEEPER_API_BASE_META="$FIXTURE" TOKENKEEPER_API_BASE_SLACK="$FIXTURE" \
+  TOKENKEEPER_API_BASE_NPM="$FIXTURE"
 drivers+="}"
 
 export TK_E2E_ROOT="$ROOT" TK_E2E_APP="$APP" TK_E2E_CLI="$CLI" TK_E2E_WORK="$WORK" TK_E2E_DRIVERS="$drivers"

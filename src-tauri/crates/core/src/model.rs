@@ -309,6 +309,8 @@ pub struct NotificationHealth {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OpenToken {
     pub token_id: String,
+    /// Open the provider's guide to make its replacement (a notification's "Renew…").
+    pub renew: bool,
 }
 
 /// The one error shape that crosses a boundary: the UI switches on `code`, shows `message`.

@@ -239,4 +239,71 @@ mod tests {
         ));
         assert!(!crc32_base62_last6("abc"));
     }
+
+    #[test]
+    fn a_truncated_or_changed_classic_pat_is_caught_before_it_is_saved() {
+        let good = with_checksum("ghp_", "ClassicNoExpiryFixture00000001");
+        let ok = check_paste("github", "classic_pat", &good);
+        assert!(ok.ok, "{ok:?}");
+        assert!(ok.checked.contains(&"checksum".to_owned()), "{ok:?}");
+
+        let cut = check_paste("github", "classic_pat", &good[..good.len() - 3]);
+        assert!(!cut.ok);
+        assert!(
+            cut.problem
+                .as_deref()
+                .is_some_and(|p| p.contains("cut off")),
+            "{cut:?}"
+        );
+
+        let mut changed = good.clone().into_bytes();
+        changed[8] = if changed[8] == b'A' { b'B' } else { b'A' };
+        let changed = String::from_utf8(changed).unwrap();
+        let bad = check_paste("github", "classic_pat", &changed);
+        assert!(
+            bad.problem
+                .as_deref()
+                .is_some_and(|p| p.contains("checksum")),
+            "{bad:?}"
+        );
+
+        let spaced = format!("{} {}", &good[..20], &good[20..]);
+        let sp = check_paste("github", "classic_pat", &spaced);
+        assert!(
+            sp.problem.as_deref().is_some_and(|p| p.contains("space")),
+            "{sp:?}"
+        );
+    }
+
+    #[test]
+    fn the_wrong_kind_of_token_names_the_kind_it_is() {
+        let classic = with_checksum("ghp_", "ClassicNoExpiryFixture00000001");
+        let r = check_paste("github", "fine_grained_pat", &classic);
+        assert!(!r.ok);
+        let p = r.problem.unwrap_or_default();
+        assert!(p.contains("github_pat_") && p.contains("classic"), "{p}");
+        let r = check_paste("github", "fine_grained_pat", "hello");
+        assert!(r.problem.unwrap_or_default().contains("copied whole"));
+    }
+
+    #[test]
+    fn npm_tokens_carry_the_same_checksum() {
+        let good = with_checksum("npm_", "FixtureValidNpmToken0000000001");
+        assert!(check_paste("npm", "granular", &good).ok);
+        assert!(!check_paste("npm", "granular", &good[..good.len() - 1]).ok);
+    }
+
+    #[test]
+    fn guides_without_shapes_accept_anything_and_unknown_guides_say_so() {
+        assert!(check_paste("auth0", "access", "eyJhbGciOi.x.y").ok);
+        let none = check_paste("github", "nope", "x");
+        assert!(!none.ok && none.problem.unwrap_or_default().contains("no guide"));
+    }
+
+    #[test]
+    fn inspection_warns_about_a_recognised_token_of_the_wrong_shape() {
+        let good = with_checksum("ghp_", "ClassicNoExpiryFixture00000001");
+        assert_eq!(problem_of(&good), None);
+        assert!(problem_of(&good[..30]).is_some());
+    }
 }
