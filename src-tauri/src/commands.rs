@@ -184,9 +184,12 @@ pub fn add_replacement(
         .as_deref()
         .map(tokenkeeper_core::clock::parse_rfc3339)
         .transpose()?;
-    Ok(state
-        .vault
-        .add_replacement(&old_id, &Secret::from(secret), at, now())?)
+    Ok(state.vault.add_replacement(
+        &old_id,
+        &Secret::from(secret),
+        at.map(|t| (t, tokenkeeper_core::model::ExpirySource::User)),
+        now(),
+    )?)
 }
 
 /// The replacement works: the old token is recorded revoked and the new one takes its name.

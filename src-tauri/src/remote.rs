@@ -4,7 +4,7 @@
 use tokenkeeper_core::{
     Error as CoreError,
     check::{CheckReport, CheckState, Finding, Rotation, report},
-    model::TokenMeta,
+    model::{ExpirySource, TokenMeta},
     providers,
 };
 use tokenkeeper_remote::{Ask, Client, Error as RemoteError};
@@ -108,7 +108,12 @@ pub async fn rotate(vault: &Vault, id: &str, now: i64) -> Result<Rotation> {
     )
     .await
     .map_err(remote_error)?;
-    let new = vault.add_replacement(id, &rotated.secret, rotated.expires_at, now)?;
+    let new = vault.add_replacement(
+        id,
+        &rotated.secret,
+        rotated.expires_at.map(|t| (t, ExpirySource::Provider)),
+        now,
+    )?;
     let check = self::check(vault, &new.id, now).await?;
     let finished = check.state == CheckState::Valid;
     let (old, new) = if finished {

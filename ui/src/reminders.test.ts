@@ -374,6 +374,18 @@ describe('open-token', () => {
     expect($('[data-testid=provider-all]').getAttribute('aria-current')).toBe('true');
   });
 
+  it('with renew (a notification\'s "Renew…") opens the guide for its replacement', async () => {
+    start();
+    await until(() => expect(rows()).toHaveLength(12));
+    const { id, name } = demoToken('publish').detail.meta;
+    host.announceOpenToken(id, true);
+    await until(() => expect($('[data-testid=detail]').dataset.tokenId).toBe(id));
+    const wizard = await until(() => $('[data-testid=generate-wizard]'));
+    // Replace mode: the steps of the token's own guide, and the old token named.
+    await until(() => expect($$('[data-testid=wizard-step]').length).toBeGreaterThan(0));
+    expect(wizard.textContent).toContain(name);
+  });
+
   it('says so when the token is gone', async () => {
     start();
     await until(() => expect(rows()).toHaveLength(12));

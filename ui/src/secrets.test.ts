@@ -288,7 +288,7 @@ describe('provider pages', () => {
     const openLink = vi.spyOn(host, 'openProviderLink');
     click(buttons[1] as HTMLElement);
     await until(() => expect(host.opened).toEqual([github?.revoke_url]));
-    expect(openLink.mock.calls).toEqual([['github', 'revoke']]);
+    expect(openLink.mock.calls).toEqual([[{ provider: 'github', kind: 'revoke' }]]);
     click(buttons[2] as HTMLElement);
     await until(() => expect(host.opened).toEqual([github?.revoke_url, github?.docs_url]));
   });

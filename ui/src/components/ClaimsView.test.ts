@@ -74,7 +74,7 @@ describe('claim strings with hidden characters', () => {
 
   it('escapes the account and scopes core read from the claims', () => {
     const meta: TokenMeta = { ...demoToken('api-staging').detail.meta, account: `ops${RLO}nimda`, scopes: ['read\u200B:all'] };
-    view = render(FactList, { meta });
+    view = render(FactList, { meta, providerName: 'Auth0' });
     expect(document.body.textContent).toContain('ops\\u202Enimda');
     expect(document.body.textContent).toContain('read\\u200B:all');
     expect(document.body.textContent).not.toContain(RLO);

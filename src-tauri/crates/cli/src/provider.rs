@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 use tokenkeeper_core::{
     check::{CheckReport, CheckState, Finding},
-    model::TokenMeta,
+    model::{ExpirySource, TokenMeta},
     providers::{self, Guide},
 };
 use tokenkeeper_remote::{Ask, Client};
@@ -310,7 +310,12 @@ pub fn rotate(vault: &Vault, key: &str, json: bool, now: i64) -> Result<()> {
         &ask(&row, &secret, now),
         lifetime.map(|l| now + l),
     ))?;
-    let new = match vault.add_replacement(&row.id, &rotated.secret, rotated.expires_at, now) {
+    let new = match vault.add_replacement(
+        &row.id,
+        &rotated.secret,
+        rotated.expires_at.map(|t| (t, ExpirySource::Provider)),
+        now,
+    ) {
         Ok(n) => n,
         Err(e) => {
             // The provider has revoked the old token already: this is the only copy.

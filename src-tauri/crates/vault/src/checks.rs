@@ -122,14 +122,15 @@ impl Vault {
     }
 
     /// Stores a replacement for token `old` beside it, as `NAME (new)` with the old one's
-    /// provider, kind, notes, tags, reminders, rotation policy and instance. Nothing happens to
-    /// the old token here: it is retired by [`Vault::finish_replacement`] once the new one is
-    /// known to work.
+    /// provider, kind, notes, tags, reminders, rotation policy and instance. `expires_at` is
+    /// the expiry and where it came from (the provider's rotate answer, or the lifetime the
+    /// user chose in the guide). Nothing happens to the old token here: it is retired by
+    /// [`Vault::finish_replacement`] once the new one is known to work.
     pub fn add_replacement(
         &self,
         old: &str,
         secret: &Secret,
-        expires_at: Option<i64>,
+        expires_at: Option<(i64, ExpirySource)>,
         now: i64,
     ) -> Result<TokenMeta> {
         let row = self.row(old)?;
@@ -149,7 +150,7 @@ impl Vault {
                 kind: Some(row.kind),
                 scopes: (row.scopes_source == Some(ExpirySource::User)).then(|| row.scopes.clone()),
                 account: None,
-                expires_at: expires_at.and_then(rfc3339),
+                expires_at: expires_at.and_then(|(t, _)| rfc3339(t)),
                 notes: Some(row.notes.clone()),
                 tags: Some(row.tags.clone()),
                 remind: row.remind.clone(),
@@ -158,12 +159,12 @@ impl Vault {
             },
             now,
         )?;
-        if expires_at.is_some() {
-            // The date came from the provider's answer, not from the user.
+        if let Some((_, source)) = expires_at.filter(|(_, s)| *s != ExpirySource::User) {
+            // `add` records a given date as the user's; this one came from elsewhere.
             let conn = self.conn();
             conn.execute(
-                "UPDATE tokens SET expiry_source = 'provider' WHERE id = ?1",
-                [&new.id],
+                "UPDATE tokens SET expiry_source = ?2 WHERE id = ?1",
+                params![&new.id, source.as_ref()],
             )
             .map_err(self.storage())?;
         }

@@ -3,4 +3,4 @@
 /**
  * Which of a provider's pages a link opens.
  */
-export type LinkKind = "create" | "revoke" | "docs";
+export type LinkKind = "create" | "revoke" | "docs" | "step" | "revoke_step" | "default_source" | "max_source";

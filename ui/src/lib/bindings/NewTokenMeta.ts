@@ -16,4 +16,8 @@ remind?: Array<number> | null,
 /**
  * Seconds between rotations; `None` takes the provider's proposal, if it has one.
  */
-rotate_every_secs?: number | null, };
+rotate_every_secs?: number | null, 
+/**
+ * The API origin for a self-managed instance (`https://gitlab.example.com`).
+ */
+instance_url?: string, };

@@ -3,4 +3,8 @@
 /**
  * Payload of the `open-token` event: show this token (a notification's "Open", the tray).
  */
-export type OpenToken = { token_id: string, };
+export type OpenToken = { token_id: string, 
+/**
+ * Open the provider's guide to make its replacement (a notification's "Renew…").
+ */
+renew: boolean, };

@@ -49,6 +49,19 @@ rotate_every_secs: number | null,
  */
 rotate_at: string | null, 
 /**
+ * Where `scopes` came from (`provider`: a live check; `user`: typed in; `jwt`).
+ */
+scopes_source: ExpirySource | null, 
+/**
+ * Where `account` came from.
+ */
+account_source: ExpirySource | null, 
+/**
+ * The API origin this token is checked against when not the catalog's (self-managed
+ * GitLab).
+ */
+instance_url: string | null, 
+/**
  * Status at the moment the list was made; clients with a clock compare the instants above.
  */
 status: Status, };

@@ -16,4 +16,8 @@ remind?: Array<number> | null,
 /**
  * `Some(None)` drops the rotation policy.
  */
-rotate_every_secs?: number | null, };
+rotate_every_secs?: number | null, 
+/**
+ * `Some(None)` goes back to the catalog's API origin.
+ */
+instance_url?: string | null, };

@@ -48,6 +48,7 @@ function demoTokens(): StoredToken[] {
     inspection: detail.inspection,
     masked: detail.masked,
     reminders: detail.reminders,
+    check: detail.check,
   }));
 }
 

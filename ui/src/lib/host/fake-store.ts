@@ -2,13 +2,13 @@
 // share (`fake.ts`, the host; `fake-reminders.ts`, its lead times, reminders and the default
 // notification health).
 
+import type { CheckReport } from '../bindings/CheckReport';
 import type { ErrorInfo } from '../bindings/ErrorInfo';
 import type { Inspection } from '../bindings/Inspection';
-import type { LinkKind } from '../bindings/LinkKind';
 import type { ReminderInfo } from '../bindings/ReminderInfo';
 import type { TokenEvent } from '../bindings/TokenEvent';
 import type { TokenMeta } from '../bindings/TokenMeta';
-import { CATALOG, type InspectAnswer } from './fixture-data';
+import type { InspectAnswer } from './fixture-data';
 
 export interface StoredToken {
   meta: TokenMeta;
@@ -25,6 +25,10 @@ export interface StoredToken {
    * changed something they depend on and so cannot know them any more.
    */
   reminders: ReminderInfo | null;
+  /** The last live check, as `token_detail` answers it (none when absent). */
+  check?: CheckReport | null;
+  /** The secret was deleted from the keyring when the token was revoked here. */
+  deleted?: boolean;
 }
 
 export interface FakeOptions {
@@ -52,17 +56,3 @@ export function reject(code: ErrorInfo['code'], message: string): never {
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-const LINK_FIELD = { create: 'create_url', revoke: 'revoke_url', docs: 'docs_url' } as const;
-
-/**
- * The address `open_provider_link` opens for `provider` and `link`: the catalog's, and nothing
- * else. A provider or kind the catalog has no page for is refused, as the shell refuses it.
- */
-export function providerLinkUrl(provider: string, link: LinkKind): string {
-  const info = CATALOG.find((p) => p.id === provider);
-  if (!info) reject('invalid_input', `Unknown provider "${provider}".`);
-  const field = Object.hasOwn(LINK_FIELD, link) ? LINK_FIELD[link] : undefined;
-  if (field === undefined) reject('invalid_input', `Unknown kind of link "${String(link)}".`);
-  return info[field] ?? reject('invalid_input', `The catalog has no ${link} page for ${info.name}.`);
-}

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LinkKind } from '../bindings/LinkKind';
+import type { LinkRef } from '../bindings/LinkRef';
 import type { NewTokenMeta } from '../bindings/NewTokenMeta';
 import type { TokenPatch } from '../bindings/TokenPatch';
 import { answerFor, demoToken, INSPECTED_MS, NOW_MS, SAMPLE } from '../../test/fixtures';
@@ -196,21 +197,30 @@ describe('fake host: storage', () => {
     expect(heard).toBe(1);
   });
 
-  it('opens only the page the catalog has for a provider and kind', async () => {
+  it('opens only the page the catalog has for a provider, guide, step and kind', async () => {
     host = createFakeHost({ now: () => NOW });
     const github = CATALOG.find((p) => p.id === 'github');
-    await host.openProviderLink('github', 'revoke');
-    await host.openProviderLink('github', 'docs');
+    const fine = github?.guides.find((g) => g.id === 'fine_grained_pat');
+    await host.openProviderLink({ provider: 'github', kind: 'revoke' });
+    await host.openProviderLink({ provider: 'github', kind: 'docs' });
     expect(host.opened).toEqual([github?.revoke_url, github?.docs_url]);
+    await host.openProviderLink({ provider: 'github', kind: 'step', guide: 'fine_grained_pat', step: 1 });
+    await host.openProviderLink({ provider: 'github', kind: 'revoke_step', guide: 'fine_grained_pat', step: 0 });
+    await host.openProviderLink({ provider: 'github', kind: 'max_source', guide: 'fine_grained_pat' });
+    expect(host.opened.slice(2)).toEqual([fine?.steps[1]?.url, fine?.revoke_steps[0]?.url, fine?.lifetime.max.source]);
     expect(host.opened.every((u) => u.startsWith('https://'))).toBe(true);
+    const link = (provider: string, kind: string, more: Partial<LinkRef> = {}) =>
+      host.openProviderLink({ provider, kind: kind as LinkKind, ...more });
     // A provider the catalog lacks, a kind that is not one, a page the catalog does not have.
-    await expect(host.openProviderLink('no-such-provider', 'docs')).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(host.openProviderLink('github', 'bogus' as LinkKind)).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(host.openProviderLink('github', 'toString' as LinkKind)).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(link('no-such-provider', 'docs')).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(link('github', 'bogus')).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(link('github', 'toString')).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(link('github', 'step', { guide: 'fine_grained_pat', step: 2 })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(link('github', 'step', { guide: 'no-such-guide', step: 0 })).rejects.toMatchObject({ code: 'invalid_input' });
     const bare = CATALOG.find((p) => p.create_url === null);
     expect(bare, 'the catalog has a provider without pages').toBeDefined();
-    await expect(host.openProviderLink(bare?.id ?? '', 'create')).rejects.toMatchObject({ code: 'invalid_input' });
-    expect(host.opened).toHaveLength(2);
+    await expect(link(bare?.id ?? '', 'create')).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(host.opened).toHaveLength(5);
   });
 
   it('validates the clipboard timeout', async () => {

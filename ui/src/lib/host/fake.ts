@@ -1,7 +1,5 @@
-// An in-memory Host for the browser build and the tests. It keeps the app's contract, not just
-// its types: names are unique per provider, reveals and copies are logged, a copy is "cleared"
-// after the configured timeout, an edit and its new secret save together or not at all, and a
-// keyring failure can be staged.
+// An in-memory Host for the browser build and the tests: the vault of `fake-vault.ts` plus the
+// calls that talk to a provider (live checks, revoke, rotate, replacements, links, shapes).
 //
 // It holds no domain rule of its own. Everything core computes comes from the fixtures a Rust
 // test writes from the real core (fixtures/*.json): the catalog, what `inspect` answers for each
@@ -10,377 +8,185 @@
 // reminders. The one thing it must do itself is compare a token's instants with its clock
 // (`statusAt`), as the UI does. Where core would compute something the fixtures do not hold (the
 // reminders of a token added or edited here), it says less rather than guess: see `remindersOf`.
+// A fake provider answers live checks from what the fake store holds (`fakeFinding`); a test can
+// stage another answer (`nextCheck`) or a refusal (`nextRefusal`).
 //
 // The stored token, the options and the shared helpers are in `fake-store.ts`; lead times,
-// reminders and the default notification health in `fake-reminders.ts`. Their public names are
-// re-exported from here, so importers need only `./fake`.
+// reminders and the default notification health in `fake-reminders.ts`; guides, links, shapes
+// and findings in `fake-providers.ts`. Their public names are re-exported from here, so
+// importers need only `./fake`.
 
+import type { CheckReport } from '../bindings/CheckReport';
 import type { ErrorInfo } from '../bindings/ErrorInfo';
-import type { Inspection } from '../bindings/Inspection';
-import type { LinkKind } from '../bindings/LinkKind';
-import type { NewTokenMeta } from '../bindings/NewTokenMeta';
-import type { NotificationHealth } from '../bindings/NotificationHealth';
-import type { Settings } from '../bindings/Settings';
-import type { TokenDetail } from '../bindings/TokenDetail';
-import type { TokenEvent } from '../bindings/TokenEvent';
-import type { TokenMeta } from '../bindings/TokenMeta';
-import type { TokenPatch } from '../bindings/TokenPatch';
-import { statusAt } from '../state/status';
-import { CATALOG, INSPECTIONS, LEADS, type InspectAnswer } from './fixture-data';
-import { formattedLeads, NOTIFICATIONS_OK, parsedLeads, remindersKey, remindersOf } from './fake-reminders';
-import {
-  CLIPBOARD_SECS_MAX, CLIPBOARD_SECS_MIN, iso, providerLinkUrl, reject, UNKNOWN_INPUT, type FakeOptions,
-  type StoredToken,
-} from './fake-store';
+import type { LinkRef } from '../bindings/LinkRef';
+import { remindersKey } from './fake-reminders';
+import { canFor, fakeFinding, guideFor, linkUrl, reportOf, shapeCheck, withFindings, type FakeFinding } from './fake-providers';
+import { iso, reject, type FakeOptions, type StoredToken } from './fake-store';
+import { FakeVault } from './fake-vault';
 import type { Host } from './types';
 
 export { NOTIFICATIONS_OK, unknownLeads } from './fake-reminders';
 export { CLIPBOARD_SECS_MAX, CLIPBOARD_SECS_MIN, UNKNOWN_INPUT, type FakeOptions, type StoredToken } from './fake-store';
+export type { FakeFinding } from './fake-providers';
 
-export class FakeHost implements Host {
-  readonly tokens = new Map<string, StoredToken>();
-  keyringError: ErrorInfo | null = null;
-  settings: Settings = { clipboard_clear_secs: 30, remind_leads_secs: [...LEADS.default], autostart: null };
-  notifications: NotificationHealth = { ...NOTIFICATIONS_OK };
-  /** Secrets "on the clipboard", by token id; tests read it instead of a real clipboard. */
-  clipboard: string | null = null;
-  private readonly now: () => number;
-  private readonly latencyMs: number;
-  private readonly inspections: Record<string, InspectAnswer>;
-  private seq = 1;
-  private changed = new Set<() => void>();
-  private cleared = new Set<(id: string) => void>();
-  private keyringChanged = new Set<() => void>();
-  private notificationsChanged = new Set<() => void>();
-  private openToken = new Set<(id: string) => void>();
-  private clearTimer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(opts: FakeOptions = {}) {
-    // Read the clock on every call, so a test's fake Date is seen.
-    this.now = opts.now ?? (() => Date.now());
-    this.latencyMs = opts.latencyMs ?? 0;
-    this.inspections = opts.inspections ?? INSPECTIONS.samples;
-    for (const t of opts.seed ?? []) this.tokens.set(t.meta.id, structuredClone(t));
-    for (const t of this.tokens.values()) for (const e of t.events) this.seq = Math.max(this.seq, e.seq + 1);
-  }
-
-  /** Run `fn` as an answer: after the latency, as a deep copy, rejections as ErrorInfo. */
-  private async answer<T>(fn: () => T): Promise<T> {
-    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
-    return structuredClone(fn());
-  }
-
-  private get(id: string): StoredToken {
-    return this.tokens.get(id) ?? reject('not_found', 'That token is no longer in Tokenkeeper.');
-  }
-
-  private checkKeyring(): void {
-    if (this.keyringError) throw this.keyringError;
-  }
-
-  private log(t: StoredToken, kind: TokenEvent['kind'], detail = ''): void {
-    t.events.push({ seq: this.seq++, token_id: t.meta.id, at: iso(this.now()), kind, detail });
-  }
-
-  /** The row's status now: its instants (as core computed them) against the clock. */
-  private withStatus(meta: TokenMeta): TokenMeta {
-    return { ...meta, status: statusAt(meta, this.now()) };
-  }
-
-  /** What core answered for `input`, or the error it gave (or `UNKNOWN_INPUT`), thrown. */
-  private inspected(input: string): { ok: Inspection; masked: string } {
-    const answer = Object.hasOwn(this.inspections, input) ? this.inspections[input] : undefined;
-    if (answer === undefined) throw { ...UNKNOWN_INPUT };
-    if ('error' in answer) throw { ...answer.error };
-    return answer;
-  }
-
-  private providerName(id: string): string {
-    return CATALOG.find((p) => p.id === id)?.name ?? id;
-  }
-
-  private checkName(provider: string, name: string, exceptId: string | null): void {
-    if (name.trim() === '') reject('invalid_input', 'Give the token a name.');
-    if (!CATALOG.some((p) => p.id === provider) && !provider.startsWith('oidc:')) {
-      reject('invalid_input', `Unknown provider "${provider}".`);
-    }
-    for (const t of this.tokens.values()) {
-      if (t.meta.id !== exceptId && t.meta.provider === provider && t.meta.name === name) {
-        reject('duplicate_name', `A ${this.providerName(provider)} token named "${name}" already exists. Choose another name.`);
-      }
-    }
-  }
-
-  private emitChanged(): void {
-    for (const cb of this.changed) cb();
-  }
-
-  /** Stage (or lift) a keyring failure, as a locked or missing secret service would cause. */
-  setKeyringError(err: ErrorInfo | null): void {
-    this.keyringError = err;
-  }
-
-  /** Announce `keyring-changed`, as the app does after its start-up reconcile. */
-  announceKeyringChanged(): void {
-    for (const cb of this.keyringChanged) cb();
-  }
-
-  /** Stage what `notificationHealth` answers (`null`: a running server again). */
-  setNotificationHealth(health: NotificationHealth | null): void {
-    this.notifications = health ?? { ...NOTIFICATIONS_OK };
-  }
-
-  /** Announce `notifications-changed`, as the app does when its check of the server changes. */
-  announceNotificationsChanged(): void {
-    for (const cb of this.notificationsChanged) cb();
-  }
-
-  /** Announce `open-token`, as a notification's "Open" or the tray's token list does. */
-  announceOpenToken(id: string): void {
-    for (const cb of this.openToken) cb(id);
-  }
-
-  /** When the token's current secret was stored: its last replacement, else when it was added. */
-  private secretSetAt(t: StoredToken): string {
-    const e = [...t.events].reverse().find((x) => x.kind === 'secret_replaced' || x.kind === 'added');
-    return e?.at ?? t.meta.created_at;
-  }
-
-  /** `rotate_at` as the vault defines it: when the secret was stored plus the period. */
-  private rotateAt(t: StoredToken, every: number | null): string | null {
-    return every === null ? null : iso(Date.parse(this.secretSetAt(t)) + every * 1000);
-  }
-
-  listTokens = () => this.answer(() => [...this.tokens.values()].map((t) => this.withStatus(t.meta)));
-  listProviders = () => this.answer(() => CATALOG);
-  inspect = (input: string) => this.answer(() => this.inspected(input).ok);
-
-  addToken = (secret: string, meta: NewTokenMeta) =>
-    this.answer(() => {
-      const { ok: insp, masked } = this.inspected(secret);
-      const provider = meta.provider ?? insp.provider;
-      if (provider === null) {
-        reject('invalid_input', 'Choose a provider: nothing in this token says which one issued it.');
-      }
-      const name = meta.name.trim();
-      this.checkName(provider, name, null);
-      const userExpiry = meta.expires_at != null;
-      if (userExpiry && Number.isNaN(Date.parse(meta.expires_at ?? ''))) {
-        reject('invalid_input', 'The expiry is not a valid date and time.');
-      }
-      this.checkKeyring();
-      const now = iso(this.now());
-      const expires_at = meta.expires_at ?? insp.expires_at;
-      const t: StoredToken = {
-        secret,
-        events: [],
-        inspection: insp,
-        masked,
-        meta: {
-          id: crypto.randomUUID(), provider, name, kind: meta.kind ?? insp.kind, format: insp.format,
-          scopes: meta.scopes ?? insp.scopes, account: meta.account ?? insp.account,
-          created_at: now, issued_at: insp.issued_at, not_before: insp.not_before, expires_at,
-          // When expiring soon begins is core's to say, and the fixture's inspection says it only
-          // for the token's own expiry: for one the user typed the fake cannot know it, so the
-          // token reads valid up to its expiry here (the app would turn it "expiring soon").
-          soon_at: userExpiry ? null : insp.soon_at,
-          expiry_source: userExpiry ? 'user' : expires_at !== null ? 'jwt' : null,
-          notes: meta.notes ?? '', tags: meta.tags ?? [], revoked_at: null, last_copied_at: null,
-          secret_missing: false, remind: meta.remind ?? null,
-          // "None takes the provider's proposal": the catalog fixture proposes none.
-          rotate_every_secs: meta.rotate_every_secs ?? null,
-          rotate_at: meta.rotate_every_secs == null ? null : iso(this.now() + meta.rotate_every_secs * 1000),
-          status: insp.status,
-        },
-        reminders: null,
-      };
-      this.log(t, 'added', insp.format);
-      this.tokens.set(t.meta.id, t);
-      queueMicrotask(() => this.emitChanged());
-      return this.withStatus(t.meta);
-    });
-
-  /** The row with `patch` applied (nothing stored yet), as the vault's `apply_patch` does. */
-  private patched(t: StoredToken, patch: TokenPatch): TokenMeta {
-    const m = { ...t.meta };
-    if (patch.provider != null) m.provider = patch.provider;
-    if (patch.name != null) m.name = patch.name.trim();
-    this.checkName(m.provider, m.name, t.meta.id);
-    if (patch.kind != null) m.kind = patch.kind;
-    if (patch.scopes != null) m.scopes = patch.scopes;
-    if (patch.account != null) m.account = patch.account === '' ? null : patch.account;
-    if (patch.notes != null) m.notes = patch.notes;
-    if (patch.tags != null) m.tags = patch.tags;
-    if (patch.expires_at !== undefined) {
-      if (patch.expires_at !== null && Number.isNaN(Date.parse(patch.expires_at))) {
-        reject('invalid_input', 'The expiry is not a valid date and time.');
-      }
-      if (patch.expires_at !== m.expires_at) {
-        m.expires_at = patch.expires_at;
-        m.expiry_source = patch.expires_at === null ? null : 'user';
-        // Only core knows when a typed expiry starts expiring soon (see addToken).
-        m.soon_at = null;
-      }
-    }
-    // Absent leaves these as they are; null goes back to the app's leads / drops the policy.
-    if (patch.remind !== undefined) m.remind = patch.remind === null ? null : [...patch.remind];
-    if (patch.rotate_every_secs !== undefined) {
-      m.rotate_every_secs = patch.rotate_every_secs;
-      m.rotate_at = this.rotateAt(t, patch.rotate_every_secs);
-    }
-    return m;
-  }
-
-  updateToken = (id: string, patch: TokenPatch, secret: string | null) =>
-    this.answer(() => {
-      const t = this.get(id);
-      // Everything is checked before anything is stored: a failure saves neither.
-      const m = this.patched(t, patch);
-      const edited = JSON.stringify(m) !== JSON.stringify(t.meta);
-      const replaced = secret === null ? null : this.inspected(secret);
-      if (replaced) this.checkKeyring();
-      if (replaced) {
-        const insp = replaced.ok;
-        Object.assign(m, {
-          format: insp.format, issued_at: insp.issued_at, not_before: insp.not_before, secret_missing: false,
-        });
-        // A new JWT brings its own expiry, unless the edit set one by hand.
-        if (patch.expires_at === undefined && (insp.expires_at !== null || m.expiry_source === 'jwt')) {
-          m.expires_at = insp.expires_at;
-          m.soon_at = insp.soon_at;
-          m.expiry_source = insp.expires_at === null ? null : 'jwt';
-        }
-        t.secret = secret ?? t.secret;
-        t.inspection = insp;
-        t.masked = replaced.masked;
-      }
-      const before = t.meta;
-      t.meta = m;
-      if (replaced) this.log(t, 'secret_replaced');
-      if (edited) this.log(t, 'edited');
-      // A new secret restarts the rotation period.
-      if (replaced) m.rotate_at = this.rotateAt(t, m.rotate_every_secs);
-      if (remindersKey(before) !== remindersKey(m)) t.reminders = null;
-      if (replaced || edited) queueMicrotask(() => this.emitChanged());
-      return this.withStatus(m);
-    });
-
-  deleteToken = (id: string) =>
-    this.answer(() => {
-      this.get(id);
-      this.checkKeyring();
-      this.tokens.delete(id);
-      queueMicrotask(() => this.emitChanged());
-    });
-
-  tokenDetail = (id: string) =>
-    this.answer((): TokenDetail => {
-      const t = this.get(id);
-      const meta = this.withStatus(t.meta);
-      const base = { meta, events: [...t.events].reverse(), reminders: remindersOf(t, this.settings.remind_leads_secs) };
-      if (this.keyringError) return { ...base, inspection: null, secret_error: this.keyringError, masked: null };
-      if (t.meta.secret_missing) {
-        const secret_error: ErrorInfo = {
-          code: 'secret_missing',
-          message: 'The keyring no longer holds this token\'s secret. Edit the token and paste it again to restore it.',
-        };
-        return { ...base, inspection: null, secret_error, masked: null };
-      }
-      // A stored token's status is the row's (as the vault answers): it knows revocation.
-      const inspection = t.inspection && { ...t.inspection, status: meta.status };
-      return { ...base, inspection, secret_error: null, masked: t.masked };
-    });
-
-  revealToken = (id: string) =>
-    this.answer(() => {
-      const t = this.get(id);
-      this.checkKeyring();
-      if (t.meta.secret_missing) reject('secret_missing', 'The keyring no longer holds this token\'s secret.');
-      this.log(t, 'revealed');
-      return t.secret;
-    });
-
-  copyToken = (id: string) =>
-    this.answer(() => {
-      const t = this.get(id);
-      this.checkKeyring();
-      if (t.meta.secret_missing) reject('secret_missing', 'The keyring no longer holds this token\'s secret.');
-      this.clipboard = t.secret;
-      t.meta = { ...t.meta, last_copied_at: iso(this.now()) };
-      this.log(t, 'copied');
-      const secs = this.settings.clipboard_clear_secs;
-      clearTimeout(this.clearTimer);
-      this.clearTimer = setTimeout(() => {
-        if (this.clipboard === t.secret) {
-          this.clipboard = null;
-          for (const cb of this.cleared) cb(id);
-        }
-      }, secs * 1000);
-      return { clear_after_secs: secs };
-    });
-
-  keyringHealth = () => this.answer(() => ({ ok: this.keyringError === null, error: this.keyringError }));
-  getSettings = () => this.answer(() => this.settings);
-  setSettings = (s: Settings) =>
-    this.answer(() => {
-      const secs = s.clipboard_clear_secs;
-      if (!Number.isInteger(secs) || secs < CLIPBOARD_SECS_MIN || secs > CLIPBOARD_SECS_MAX) {
-        reject('invalid_input', `Clear the clipboard after ${CLIPBOARD_SECS_MIN} to ${CLIPBOARD_SECS_MAX} seconds.`);
-      }
-      if (s.remind_leads_secs.join() !== this.settings.remind_leads_secs.join()) {
-        // Tokens on the app's leads now have other reminders, which only core can work out.
-        for (const t of this.tokens.values()) if (t.meta.remind === null) t.reminders = null;
-      }
-      this.settings = { ...s, remind_leads_secs: [...s.remind_leads_secs] };
-      return this.settings;
-    });
-
-  notificationHealth = () => this.answer(() => this.notifications);
-
-  parseLeads = (text: string) => this.answer(() => parsedLeads(text));
-  formatLeads = (leads: number[]) => this.answer(() => formattedLeads(leads));
+export class FakeHost extends FakeVault implements Host {
+  /** What the provider answers to the next live check (then the fake provider's own answer). */
+  nextCheck: FakeFinding | ErrorInfo | null = null;
+  /** What the provider answers to the next revoke or rotate, when it refuses (`provider`). */
+  nextRefusal: ErrorInfo | null = null;
 
   /** Addresses the fake opened, in order (tests); in a browser it also opens a new tab. */
   opened: string[] = [];
 
-  openProviderLink = (provider: string, link: LinkKind) =>
+  openProviderLink = (link: LinkRef) =>
     this.answer(() => {
-      const url = providerLinkUrl(provider, link);
+      const url = linkUrl(link);
       this.opened.push(url);
       if (typeof window !== 'undefined' && !navigator.userAgent.includes('jsdom')) {
         window.open(url, '_blank', 'noopener,noreferrer');
       }
     });
 
-  onTokensChanged = (cb: () => void) => {
-    this.changed.add(cb);
-    return () => this.changed.delete(cb);
-  };
+  checkShape = (provider: string, guide: string, secret: string) =>
+    this.answer(() => shapeCheck(provider, guide, secret));
 
-  onClipboardCleared = (cb: (tokenId: string) => void) => {
-    this.cleared.add(cb);
-    return () => this.cleared.delete(cb);
-  };
-
-  onKeyringChanged = (cb: () => void) => {
-    this.keyringChanged.add(cb);
-    return () => this.keyringChanged.delete(cb);
-  };
-
-  onOpenToken = (cb: (tokenId: string) => void) => {
-    this.openToken.add(cb);
-    return () => this.openToken.delete(cb);
-  };
-
-  onNotificationsChanged = (cb: () => void) => {
-    this.notificationsChanged.add(cb);
-    return () => this.notificationsChanged.delete(cb);
-  };
-
-  /** Stop pending timers (tests). */
-  dispose(): void {
-    clearTimeout(this.clearTimer);
+  /** The guide's abilities for a token whose secret can be read (else the vault's error). */
+  private ability(t: StoredToken, what: 'check' | 'revoke' | 'rotate'): boolean {
+    const secret = this.secretOf(t);
+    const guide = guideFor(t.meta.provider, t.meta.kind, secret);
+    return canFor(t.meta, guide)[what];
   }
+
+  /** A live check, stored as the vault's `record_check` stores it. */
+  private check(t: StoredToken): CheckReport {
+    const now = this.now();
+    if (t.meta.revoked_at !== null) return reportOf({ state: 'revoked', detail: 'Revoked in Tokenkeeper; nothing to check' }, now);
+    if (!this.ability(t, 'check')) {
+      reject('unsupported', `Tokenkeeper cannot ask ${this.providerName(t.meta.provider)} about this kind of token`);
+    }
+    const staged = this.nextCheck;
+    this.nextCheck = null;
+    if (staged && 'code' in staged) throw { ...staged };
+    const finding = staged ?? fakeFinding(this.withStatus(t.meta), now);
+    const report = reportOf(finding, now);
+    const before = t.meta;
+    t.meta = withFindings(t.meta, finding);
+    if (remindersKey(before) !== remindersKey(t.meta)) t.reminders = null;
+    t.check = report;
+    this.log(t, 'checked', `${report.state}: ${report.detail}`);
+    return report;
+  }
+
+  private refusal(): void {
+    const err = this.nextRefusal;
+    this.nextRefusal = null;
+    if (err) throw { ...err };
+  }
+
+  /** Recorded revoked, as the vault's `mark_revoked`: the row and history stay, the secret goes. */
+  private retire(t: StoredToken, detail: string): void {
+    t.meta = { ...t.meta, revoked_at: t.meta.revoked_at ?? iso(this.now()), secret_missing: false };
+    t.deleted = true;
+    t.secret = '';
+    t.masked = null;
+    t.inspection = null;
+    this.log(t, 'revoked', detail);
+  }
+
+  /** Store `secret` beside `old` as `NAME (new)`, as the vault's `add_replacement` does. */
+  private replacement(old: StoredToken, secret: string, expiresAt: string | null): StoredToken {
+    const o = old.meta;
+    const taken = (n: string) => [...this.tokens.values()].some((x) => x.meta.provider === o.provider && x.meta.name === n);
+    let name = `${o.name} (new)`;
+    for (let n = 2; taken(name); n++) name = `${o.name} (new ${n})`;
+    const t = this.store(secret, {
+      provider: o.provider, name, kind: o.kind, scopes: o.scopes_source === 'user' ? o.scopes : null, account: null,
+      expires_at: expiresAt, notes: o.notes, tags: o.tags, remind: o.remind, rotate_every_secs: o.rotate_every_secs,
+      ...(o.instance_url === null ? {} : { instance_url: o.instance_url }),
+    });
+    // As the vault records it: a date given with a replacement is the provider's.
+    if (expiresAt !== null) t.meta = { ...t.meta, expiry_source: 'provider' };
+    this.log(old, 'rotated', `replacement stored as ${t.meta.provider}/${t.meta.name}`);
+    return t;
+  }
+
+  /** The replacement works: the old token is retired and renamed, the new one takes its name. */
+  private takeOver(old: StoredToken, t: StoredToken, detail: string): void {
+    const name = old.meta.name;
+    this.retire(old, detail);
+    old.meta = { ...old.meta, name: `${name} (replaced ${iso(this.now()).slice(0, 10)})` };
+    t.meta = { ...t.meta, name };
+    this.log(t, 'edited', 'took over from the replaced token');
+  }
+
+  checkToken = (id: string) =>
+    this.answer(() => {
+      const report = this.check(this.get(id));
+      queueMicrotask(() => this.emitChanged());
+      return report;
+    });
+
+  revokeToken = (id: string) =>
+    this.answer(() => {
+      const t = this.get(id);
+      if (!this.ability(t, 'revoke')) {
+        reject('unsupported', `${this.providerName(t.meta.provider)} offers no API to revoke this token: use the checklist`);
+      }
+      this.refusal();
+      this.retire(t, `revoked at ${this.providerName(t.meta.provider)}`);
+      queueMicrotask(() => this.emitChanged());
+      return this.withStatus(t.meta);
+    });
+
+  markRevoked = (id: string) =>
+    this.answer(() => {
+      const t = this.get(id);
+      this.retire(t, 'revoked by hand at the provider');
+      queueMicrotask(() => this.emitChanged());
+      return this.withStatus(t.meta);
+    });
+
+  /**
+   * The fake provider's replacement is another paste sample of the same provider (the fake can
+   * only store secrets the inspection fixture holds), with the old token's lifetime from now.
+   */
+  rotateToken = (id: string) =>
+    this.answer(() => {
+      const old = this.get(id);
+      const name = this.providerName(old.meta.provider);
+      if (!this.ability(old, 'rotate')) {
+        reject('unsupported', `${name} offers no API to rotate this token: make a new one with the guide`);
+      }
+      this.refusal();
+      const secret = Object.entries(this.inspections).find(
+        ([input, a]) => input !== old.secret && 'ok' in a && a.ok.provider === old.meta.provider && a.ok.kind === old.meta.kind,
+      )?.[0] ?? reject('provider', `The browser preview has no other ${name} sample to rotate to`);
+      const set = Date.parse(this.secretSetAt(old));
+      const exp = old.meta.expires_at === null ? null : Date.parse(old.meta.expires_at);
+      const life = exp === null ? null : exp - set;
+      const t = this.replacement(old, secret, life !== null && life > 0 ? iso(this.now() + life) : null);
+      const check = this.check(t);
+      const finished = check.state === 'valid';
+      if (finished) this.takeOver(old, t, `rotated at ${name}`);
+      queueMicrotask(() => this.emitChanged());
+      return { old: this.withStatus(old.meta), new: this.withStatus(t.meta), check, finished };
+    });
+
+  addReplacement = (oldId: string, secret: string, expiresAt: string | null) =>
+    this.answer(() => {
+      const t = this.replacement(this.get(oldId), secret, expiresAt);
+      queueMicrotask(() => this.emitChanged());
+      return this.withStatus(t.meta);
+    });
+
+  finishReplacement = (oldId: string, newId: string) =>
+    this.answer(() => {
+      const old = this.get(oldId);
+      const t = this.get(newId);
+      this.takeOver(old, t, 'replaced with the guide');
+      queueMicrotask(() => this.emitChanged());
+      return this.withStatus(t.meta);
+    });
 }
 
 export function createFakeHost(opts: FakeOptions = {}): FakeHost {

@@ -21,7 +21,15 @@ describe('tauri host', () => {
     await host.updateToken('id1', patch, null);
     await host.updateToken('id1', patch, 'ghp_new');
     await host.setSettings({ clipboard_clear_secs: 30, remind_leads_secs: [86400, 0], autostart: null });
-    await host.openProviderLink('github', 'revoke');
+    await host.openProviderLink({ provider: 'github', kind: 'revoke' });
+    await host.openProviderLink({ provider: 'github', kind: 'step', guide: 'fine_grained_pat', step: 1 });
+    await host.checkShape('github', 'classic_pat', 'ghp_x');
+    await host.checkToken('id4');
+    await host.revokeToken('id4');
+    await host.markRevoked('id4');
+    await host.rotateToken('id4');
+    await host.addReplacement('id4', 'glpat-new', null);
+    await host.finishReplacement('id4', 'id5');
     await host.copyToken('id2');
     await host.notificationHealth();
     await host.parseLeads('7d,1d');
@@ -33,7 +41,16 @@ describe('tauri host', () => {
       ['update_token', { id: 'id1', patch: expect.objectContaining({ name: 'n' }), secret: 'ghp_new' }],
       ['set_settings', { settings: { clipboard_clear_secs: 30, remind_leads_secs: [86400, 0], autostart: null } }],
       // The shell looks the address up in its catalog: the UI sends no URL.
-      ['open_provider_link', { provider: 'github', link: 'revoke' }],
+      ['open_provider_link', { link: { provider: 'github', kind: 'revoke' } }],
+      ['open_provider_link', { link: { provider: 'github', kind: 'step', guide: 'fine_grained_pat', step: 1 } }],
+      ['check_shape', { provider: 'github', guide: 'classic_pat', secret: 'ghp_x' }],
+      ['check_token', { id: 'id4' }],
+      ['revoke_token', { id: 'id4' }],
+      ['mark_revoked', { id: 'id4' }],
+      ['rotate_token', { id: 'id4' }],
+      // Tauri turns camelCase arguments into the command's snake_case parameters.
+      ['add_replacement', { oldId: 'id4', secret: 'glpat-new', expiresAt: null }],
+      ['finish_replacement', { oldId: 'id4', newId: 'id5' }],
       ['copy_token', { id: 'id2' }],
       ['notification_health', undefined],
       ['parse_leads', { text: '7d,1d' }],
@@ -45,7 +62,7 @@ describe('tauri host', () => {
 
   it('passes an open_provider_link refusal through as ErrorInfo', async () => {
     invoke.mockRejectedValueOnce({ code: 'invalid_input', message: 'Other has no docs page.' });
-    await expect(createTauriHost().openProviderLink('other', 'docs')).rejects.toEqual({
+    await expect(createTauriHost().openProviderLink({ provider: 'other', kind: 'docs' })).rejects.toEqual({
       code: 'invalid_input',
       message: 'Other has no docs page.',
     });
@@ -98,7 +115,7 @@ describe('tauri host', () => {
     expect(unlisten).toHaveBeenCalled();
   });
 
-  it('follows open-token with its token id, and notifications-changed, and unsubscribes', async () => {
+  it('follows open-token with its token id and renew flag, and notifications-changed, and unsubscribes', async () => {
     const unlisten = vi.fn();
     const handlers = new Map<string, (e: { payload: unknown }) => void>();
     listen.mockImplementation((name: string, h: (e: { payload: unknown }) => void) => {
@@ -111,9 +128,11 @@ describe('tauri host', () => {
     const offOpen = host.onOpenToken(opened);
     const offChanged = host.onNotificationsChanged(changed);
     expect([...handlers.keys()]).toEqual(['open-token', 'notifications-changed']);
-    handlers.get('open-token')?.({ payload: { token_id: 't9' } });
+    handlers.get('open-token')?.({ payload: { token_id: 't9', renew: false } });
+    handlers.get('open-token')?.({ payload: { token_id: 't8', renew: true } });
     handlers.get('notifications-changed')?.({ payload: null });
-    expect(opened).toHaveBeenCalledWith('t9');
+    expect(opened).toHaveBeenCalledWith('t9', false);
+    expect(opened).toHaveBeenCalledWith('t8', true);
     expect(changed).toHaveBeenCalledTimes(1);
     await Promise.resolve();
     offOpen();

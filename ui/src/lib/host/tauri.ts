@@ -3,6 +3,7 @@
 
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { CheckReport } from '../bindings/CheckReport';
 import type { ClipboardCleared } from '../bindings/ClipboardCleared';
 import type { CopyReceipt } from '../bindings/CopyReceipt';
 import type { Inspection } from '../bindings/Inspection';
@@ -11,7 +12,9 @@ import type { NewTokenMeta } from '../bindings/NewTokenMeta';
 import type { NotificationHealth } from '../bindings/NotificationHealth';
 import type { OpenToken } from '../bindings/OpenToken';
 import type { ProviderInfo } from '../bindings/ProviderInfo';
+import type { Rotation } from '../bindings/Rotation';
 import type { Settings } from '../bindings/Settings';
+import type { ShapeCheck } from '../bindings/ShapeCheck';
 import type { TokenDetail } from '../bindings/TokenDetail';
 import type { TokenMeta } from '../bindings/TokenMeta';
 import type { TokenPatch } from '../bindings/TokenPatch';
@@ -56,14 +59,21 @@ export function createTauriHost(): Host {
     keyringHealth: () => call<KeyringHealth>('keyring_health'),
     getSettings: () => call<Settings>('get_settings'),
     setSettings: (settings) => call<Settings>('set_settings', { settings }),
-    openProviderLink: (provider, link) => call<void>('open_provider_link', { provider, link }),
+    openProviderLink: (link) => call<void>('open_provider_link', { link }),
+    checkShape: (provider, guide, secret) => call<ShapeCheck>('check_shape', { provider, guide, secret }),
+    checkToken: (id) => call<CheckReport>('check_token', { id }),
+    revokeToken: (id) => call<TokenMeta>('revoke_token', { id }),
+    markRevoked: (id) => call<TokenMeta>('mark_revoked', { id }),
+    rotateToken: (id) => call<Rotation>('rotate_token', { id }),
+    addReplacement: (oldId, secret, expiresAt) => call<TokenMeta>('add_replacement', { oldId, secret, expiresAt }),
+    finishReplacement: (oldId, newId) => call<TokenMeta>('finish_replacement', { oldId, newId }),
     notificationHealth: () => call<NotificationHealth>('notification_health'),
     parseLeads: (text) => call<number[] | null>('parse_leads', { text }),
     formatLeads: (leads) => call<string>('format_leads', { leads }),
     onTokensChanged: (cb) => subscribe<unknown>('tokens-changed', () => cb()),
     onClipboardCleared: (cb) => subscribe<ClipboardCleared>('clipboard-cleared', (p) => cb(p.token_id)),
     onKeyringChanged: (cb) => subscribe<unknown>('keyring-changed', () => cb()),
-    onOpenToken: (cb) => subscribe<OpenToken>('open-token', (p) => cb(p.token_id)),
+    onOpenToken: (cb) => subscribe<OpenToken>('open-token', (p) => cb(p.token_id, p.renew)),
     onNotificationsChanged: (cb) => subscribe<unknown>('notifications-changed', () => cb()),
   };
 }

@@ -5,15 +5,18 @@
 // Every method returns a Promise that rejects with an `ErrorInfo` (`{ code, message }`), never
 // with a string or an Error, so callers can switch on `code`.
 
+import type { CheckReport } from '../bindings/CheckReport';
 import type { CopyReceipt } from '../bindings/CopyReceipt';
 import type { ErrorInfo } from '../bindings/ErrorInfo';
 import type { Inspection } from '../bindings/Inspection';
 import type { KeyringHealth } from '../bindings/KeyringHealth';
-import type { LinkKind } from '../bindings/LinkKind';
+import type { LinkRef } from '../bindings/LinkRef';
 import type { NewTokenMeta } from '../bindings/NewTokenMeta';
 import type { NotificationHealth } from '../bindings/NotificationHealth';
 import type { ProviderInfo } from '../bindings/ProviderInfo';
+import type { Rotation } from '../bindings/Rotation';
 import type { Settings } from '../bindings/Settings';
+import type { ShapeCheck } from '../bindings/ShapeCheck';
 import type { TokenDetail } from '../bindings/TokenDetail';
 import type { TokenMeta } from '../bindings/TokenMeta';
 import type { TokenPatch } from '../bindings/TokenPatch';
@@ -51,10 +54,35 @@ export interface Host {
   formatLeads(leads: number[]): Promise<string>;
   /**
    * Open one of a provider's pages in the system browser, never in the app's window. The shell
-   * opens only the address its own catalog has for that provider and kind (the UI never hands
-   * it a URL); it rejects with `invalid_input` for a provider or kind the catalog has none for.
+   * opens only the address its own catalog has for that provider, guide, step and kind (the UI
+   * never hands it a URL); it rejects with `invalid_input` for a link the catalog has none for.
    */
-  openProviderLink(provider: string, link: LinkKind): Promise<void>;
+  openProviderLink(link: LinkRef): Promise<void>;
+  /** Whether a pasted token has the shape the guide documents (prefix, length, checksum). */
+  checkShape(provider: string, guide: string, secret: string): Promise<ShapeCheck>;
+  /**
+   * Ask the provider about a stored token (network; may take seconds) and keep what it said:
+   * facts it states replace the stored ones, facts it does not state stay as they were. Rejects
+   * with `unsupported` when the app cannot ask this provider about this kind of token.
+   */
+  checkToken(id: string): Promise<CheckReport>;
+  /**
+   * Revoke through the provider's API; the token becomes revoked and its secret is deleted.
+   * Rejects with `provider` (refused, rate limited, unreachable: nothing changed) or
+   * `unsupported` (no API for it: use the checklist).
+   */
+  revokeToken(id: string): Promise<TokenMeta>;
+  /** Record a revocation the user did by hand at the provider (the secret is deleted). */
+  markRevoked(id: string): Promise<TokenMeta>;
+  /**
+   * The provider issues a replacement (GitLab): stored beside the old token, checked, and in
+   * the old one's place when the check passes (`finished`); otherwise both are kept.
+   */
+  rotateToken(id: string): Promise<Rotation>;
+  /** Store a replacement made with the guide beside the old token, as `NAME (new)`. */
+  addReplacement(oldId: string, secret: string, expiresAt: string | null): Promise<TokenMeta>;
+  /** The replacement works: the old token is recorded revoked and renamed, the new one takes its name. */
+  finishReplacement(oldId: string, newId: string): Promise<TokenMeta>;
   /** Event `tokens-changed` (no payload needed): the stored list changed outside this window's call. */
   onTokensChanged(cb: () => void): Unsubscribe;
   /** Event `clipboard-cleared`, payload `ClipboardCleared` (`{ token_id }`). */
@@ -66,9 +94,10 @@ export interface Host {
   onKeyringChanged(cb: () => void): Unsubscribe;
   /**
    * Event `open-token`, payload `OpenToken` (`{ token_id }`): a notification's "Open" or the
-   * tray's token list asked for this token. The shell has already shown the window.
+   * tray's token list asked for this token; with `renew` (a notification's "Renew…"), at its
+   * provider's guide for a replacement. The shell has already shown the window.
    */
-  onOpenToken(cb: (tokenId: string) => void): Unsubscribe;
+  onOpenToken(cb: (tokenId: string, renew: boolean) => void): Unsubscribe;
   /** Event `notifications-changed` (no payload): ask `notificationHealth` again. */
   onNotificationsChanged(cb: () => void): Unsubscribe;
 }

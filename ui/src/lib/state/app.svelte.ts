@@ -12,7 +12,15 @@ import { Providers } from './providers.svelte';
 import { Toasts } from './toast.svelte';
 import { Tokens } from './tokens.svelte';
 
-export type DialogName = 'add' | 'edit' | 'delete' | 'settings';
+export type DialogName = 'add' | 'edit' | 'delete' | 'settings' | 'generate' | 'revoke' | 'rotate';
+
+/** What the Generate wizard starts with: a provider and guide to preselect, a token it replaces. */
+export interface GenerateStart {
+  provider: string | null;
+  guide: string | null;
+  /** The id of the token the new one replaces (the wizard's replace mode). */
+  replaces: string | null;
+}
 
 export class AppState {
   readonly tokens: Tokens;
@@ -26,6 +34,8 @@ export class AppState {
   providerFilter = $state<string | null>(null);
   selectedId = $state<string | null>(null);
   dialog = $state<DialogName | null>(null);
+  /** Read by the Generate wizard when it opens (see `openGenerate`). */
+  generate = $state.raw<GenerateStart>({ provider: null, guide: null, replaces: null });
   /** Bumped to ask the detail pane to reveal, or to reload after a copy. */
   revealRequest = $state(0);
   detailNonce = $state(0);
@@ -55,7 +65,7 @@ export class AppState {
     const offCleared = this.host.onClipboardCleared(() => this.toasts.show('Clipboard cleared'));
     const offKeyring = this.keyring.follow();
     const offNotifications = this.notifications.follow();
-    const offOpen = this.host.onOpenToken((id) => void this.openToken(id));
+    const offOpen = this.host.onOpenToken((id, renew) => void this.openToken(id, renew));
     void this.providers.load();
     void this.tokens.load();
     void this.keyring.check();
@@ -71,9 +81,10 @@ export class AppState {
 
   /**
    * Show a token the app asked for (a notification's "Open", the tray): select it, lift the
-   * parts of the filter that hide it, and ask the window to bring its detail into view.
+   * parts of the filter that hide it, and ask the window to bring its detail into view. With
+   * `renew` (a notification's "Renew…"), open its provider's guide to make the replacement.
    */
-  async openToken(id: string): Promise<void> {
+  async openToken(id: string, renew = false): Promise<void> {
     // It may be newer than the list (added from the CLI), or the list may not be loaded yet.
     if (this.tokens.byId(id) === null) await this.tokens.load();
     const token = this.tokens.byId(id);
@@ -85,6 +96,11 @@ export class AppState {
     if (!matchesFilter(token, this.query, this.providers.name(token.provider))) this.query = '';
     this.selectedId = id;
     this.openRequest += 1;
+    if (renew) {
+      // The token's own guide (its kind, its prefix), as the detail pane knows it.
+      const guide = await this.host.tokenDetail(id).then((d) => d.guide, () => null);
+      this.openGenerate({ provider: token.provider, guide, replaces: id });
+    }
   }
 
   select(id: string | null): void {
@@ -118,8 +134,14 @@ export class AppState {
   }
 
   open(dialog: DialogName): void {
-    if (dialog !== 'add' && dialog !== 'settings' && this.selected === null) return;
+    if (dialog !== 'add' && dialog !== 'settings' && dialog !== 'generate' && this.selected === null) return;
     this.dialog = dialog;
+  }
+
+  /** Open the Generate wizard (in place of any other dialog), preselecting what `start` names. */
+  openGenerate(start: Partial<GenerateStart> = {}): void {
+    this.generate = { provider: null, guide: null, replaces: null, ...start };
+    this.dialog = 'generate';
   }
 }
 

@@ -123,6 +123,20 @@ export function formatLocalDate(ms: number): string {
   return LOCAL_DATE.format(new Date(ms));
 }
 
+const LOCAL_DAY_TIME = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** e.g. `Fri, Dec 4, 2026, 14:00`, to the minute, in the user's zone and locale. */
+export function formatLocalDayTime(ms: number): string {
+  return LOCAL_DAY_TIME.format(new Date(ms));
+}
+
 /** e.g. `2026-03-04 13:05:09 UTC`. */
 export function formatUtc(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');

@@ -1,5 +1,6 @@
 // Words for enum values, as people read them.
 
+import type { CheckState } from '../bindings/CheckState';
 import type { EventKind } from '../bindings/EventKind';
 import type { ExpirySource } from '../bindings/ExpirySource';
 import type { Format } from '../bindings/Format';
@@ -22,11 +23,28 @@ export const FORMAT_LABEL: Record<Format, string> = {
   opaque: 'Opaque',
 };
 
-export const EXPIRY_SOURCE_LABEL: Record<ExpirySource, string> = {
-  jwt: 'from the token',
-  expires_in: 'from expires_in',
-  provider: 'from the provider',
-  user: 'entered by you',
+/** Where a stored fact (expiry, scopes, account) came from, in words: "from GitHub". */
+export function provenance(source: ExpirySource, providerName: string): string {
+  switch (source) {
+    case 'provider':
+      return `from ${providerName}`;
+    case 'jwt':
+      return 'from the JWT';
+    case 'expires_in':
+      return 'from the token response';
+    case 'user':
+      return 'entered by you';
+  }
+}
+
+export const CHECK_STATE_LABEL: Record<CheckState, string> = {
+  valid: 'Valid',
+  expired: 'Expired',
+  revoked: 'Revoked',
+  invalid: 'Not accepted',
+  rate_limited: 'Rate limited',
+  unreachable: 'Unreachable',
+  unsupported: 'Not supported',
 };
 
 export const EVENT_LABEL: Record<EventKind, string> = {
@@ -41,4 +59,6 @@ export const EVENT_LABEL: Record<EventKind, string> = {
   secret_missing: 'Secret missing',
   secret_found: 'Secret found again',
   recovered: 'Recovered from the keyring',
+  checked: 'Checked',
+  rotated: 'Rotated',
 };

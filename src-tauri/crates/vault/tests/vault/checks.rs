@@ -135,7 +135,12 @@ fn a_replacement_is_stored_beside_and_takes_over_only_when_finished() {
     let (v, store) = memory_vault(dir.path());
     let old = v.add(&secret(PAT), entered(), NOW).expect("add");
     let new = v
-        .add_replacement(&old.id, &secret(PAT2), Some(NOW + 90 * 86_400), NOW)
+        .add_replacement(
+            &old.id,
+            &secret(PAT2),
+            Some((NOW + 90 * 86_400, ExpirySource::Provider)),
+            NOW,
+        )
         .expect("replacement");
     assert_eq!(new.name, "ci (new)");
     assert_eq!(new.expiry_source, Some(ExpirySource::Provider));
