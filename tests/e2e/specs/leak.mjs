@@ -231,9 +231,27 @@ suite(
       // Each refused before anything opens: a provider the catalog lacks, a kind of link that is
       // not one, a provider the catalog has no pages for. (A valid link would start a browser,
       // which a test session has not got: the Rust and UI tests cover that case.)
-      await call('open_provider_link (unknown provider)', 'open_provider_link', { provider: 'no-such-provider', link: 'docs' });
-      await call('open_provider_link (bogus kind)', 'open_provider_link', { provider: 'github', link: 'bogus' });
-      await call('open_provider_link (no such page)', 'open_provider_link', { provider: 'other', link: 'create' });
+      await call('open_provider_link (unknown provider)', 'open_provider_link', { link: { provider: 'no-such-provider', kind: 'docs' } });
+      await call('open_provider_link (bogus kind)', 'open_provider_link', { link: { provider: 'github', kind: 'bogus' } });
+      await call('open_provider_link (no such page)', 'open_provider_link', { link: { provider: 'other', kind: 'create' } });
+
+      // The provider commands, on the Stripe sentinel (Stripe has no API, so nothing leaves the
+      // machine): a shape check of the secret itself, and check, revoke and rotate refused.
+      await call('check_shape', 'check_shape', { provider: 'stripe', guide: 'secret', secret: SENTINEL });
+      await call('check_shape (wrong guide)', 'check_shape', { provider: 'github', guide: 'fine_grained_pat', secret: SENTINEL });
+      await call('check_token', 'check_token', { id: sentinelId });
+      await call('revoke_token', 'revoke_token', { id: sentinelId });
+      await call('rotate_token', 'rotate_token', { id: sentinelId });
+      // A replacement made with the guide, taking over, then revoked by hand: on a spare copy.
+      const spare = await call('add_token (spare)', 'add_token', { secret: SENTINEL, meta: { name: 'sentinel-spare', provider: 'stripe' } });
+      const spareId = JSON.parse(spare.value).id;
+      const repl = await call('add_replacement', 'add_replacement', { oldId: spareId, secret: `${SENTINEL}y`, expiresAt: null });
+      check(repl.ok, `add_replacement failed: ${repl.failure}`);
+      const replId = JSON.parse(repl.value).id;
+      await call('finish_replacement', 'finish_replacement', { oldId: spareId, newId: replId });
+      await call('mark_revoked', 'mark_revoked', { id: replId });
+      await call('delete_token (revoked spares)', 'delete_token', { id: spareId });
+      await call('delete_token (revoked replacement)', 'delete_token', { id: replId });
 
       // Every command the shell registers must have been called here, so a new one is covered.
       const shell = readFileSync(join(env.root, 'src-tauri', 'src', 'lib.rs'), 'utf8');
@@ -254,6 +272,12 @@ suite(
       }
       for (const k of ['open_provider_link (unknown provider)', 'open_provider_link (no such page)']) {
         equal(JSON.parse(answers[k].failure)?.code, 'invalid_input', `${k} was not refused with invalid_input`);
+      }
+      for (const k of ['check_token', 'revoke_token', 'rotate_token']) {
+        equal(JSON.parse(answers[k].failure ?? '{}')?.code, 'unsupported', `${k} on a Stripe key was not refused as unsupported`);
+      }
+      for (const k of ['delete_token (revoked spares)', 'delete_token (revoked replacement)']) {
+        check(answers[k].ok, `${k} failed: ${answers[k].failure}`);
       }
       const log = await ipcLog(browser);
       assertClean(log, 'when commands were called directly');

@@ -6,11 +6,12 @@ use std::{io::IsTerminal, process::ExitCode};
 use anyhow::{Result, bail};
 use serde::Serialize;
 use tokenkeeper_core::{
-    check::{CheckReport, CheckState, Finding},
+    Secret,
+    check::{CheckReport, CheckState, Finding, report},
     model::{ExpirySource, TokenMeta},
     providers::{self, Guide},
 };
-use tokenkeeper_remote::{Ask, Client};
+use tokenkeeper_remote::{Act, Client, Held};
 use tokenkeeper_vault::{Error as VaultError, Vault, db::tokens::TokenRow};
 
 use crate::{net::block_on, output};
@@ -62,21 +63,18 @@ pub fn list(json: bool) -> Result<()> {
     output::lines(&lines)
 }
 
-/// The guide and whether the API can do `what` for this token.
-fn guide_of(row: &TokenRow, token: Option<&str>) -> Option<&'static Guide> {
-    providers::guide_for(&row.provider, row.kind, token)
-}
-
-fn ask<'a>(row: &TokenRow, secret: &'a tokenkeeper_core::Secret, now: i64) -> Ask<'a> {
-    Ask {
-        secret,
+fn held<'a>(row: &'a TokenRow, secret: &'a Secret) -> Held<'a> {
+    Held {
+        provider: &row.provider,
         kind: row.kind,
+        instance: row.instance_url.as_deref(),
+        secret,
         stored_expiry: row.expires_at,
-        now,
+        secret_set_at: row.secret_set_at,
     }
 }
 
-/// Runs a live check and stores it; `Unsupported` is reported, not stored.
+/// Runs a live check and stores it; `unsupported` is reported, not stored.
 pub fn check_now(vault: &Vault, row: &TokenRow, now: i64) -> Result<CheckReport> {
     let secret = match vault.secret(&row.id, now) {
         Ok(s) => s,
@@ -85,33 +83,18 @@ pub fn check_now(vault: &Vault, row: &TokenRow, now: i64) -> Result<CheckReport>
                 CheckState::Revoked,
                 "Revoked in Tokenkeeper; its secret was deleted, so there is nothing to check",
             );
-            return Ok(tokenkeeper_core::check::report(&f, now));
+            return Ok(report(&f, now));
         }
         Err(e) => return Err(e.into()),
     };
-    let can = guide_of(row, Some(secret.expose())).is_some_and(|g| g.can.check);
-    let target = tokenkeeper_remote::target(&row.provider, row.instance_url.as_deref());
-    let (api, origin) = match (can, target) {
-        (true, Ok(t)) => t,
-        (_, Err(tokenkeeper_remote::Error::Refused(m))) => bail!("{m}"),
-        _ => {
-            let f = Finding::new(
-                CheckState::Unsupported,
-                format!(
-                    "Tokenkeeper cannot ask {} about this kind of token",
-                    providers::display_name(&row.provider)
-                ),
-            );
-            return Ok(tokenkeeper_core::check::report(&f, now));
-        }
-    };
-    let client = Client::new()?;
-    let finding = block_on(tokenkeeper_remote::check(
-        &client,
-        api,
-        &origin,
-        &ask(row, &secret, now),
-    ));
+    let finding = block_on(tokenkeeper_remote::check_held(
+        &Client::new()?,
+        &held(row, &secret),
+        now,
+    ))?;
+    if finding.state == CheckState::Unsupported {
+        return Ok(report(&finding, now));
+    }
     Ok(vault.record_check(&row.id, &finding, now)?)
 }
 
@@ -183,12 +166,11 @@ pub fn revoke(
         bail!("{label} is revoked already");
     }
     let secret = vault.secret(&row.id, now)?;
-    let guide = guide_of(&row, Some(secret.expose()));
-    let target = tokenkeeper_remote::target(&row.provider, row.instance_url.as_deref());
-    let (api, origin) = match (guide.is_some_and(|g| g.can.revoke), target) {
-        (true, Ok(t)) => t,
-        _ => return by_hand(&row, guide, json),
-    };
+    let held = held(&row, &secret);
+    if !held.supports(Act::Revoke) {
+        let guide = providers::guide_for(&row.provider, row.kind, Some(secret.expose()));
+        return by_hand(&row, guide, json);
+    }
     if !yes {
         if !std::io::stdin().is_terminal() {
             bail!("refusing to revoke without confirmation: pass --yes");
@@ -200,13 +182,7 @@ pub fn revoke(
             bail!("nothing revoked (answer y to revoke, or pass --yes)");
         }
     }
-    let client = Client::new()?;
-    let revoked = block_on(tokenkeeper_remote::revoke(
-        &client,
-        api,
-        &origin,
-        &ask(&row, &secret, now),
-    ))?;
+    let revoked = block_on(tokenkeeper_remote::revoke_held(&Client::new()?, &held, now))?;
     let meta = vault.mark_revoked(&row.id, &revoked.detail, now)?;
     done(
         json,
@@ -284,32 +260,17 @@ pub fn rotate(vault: &Vault, key: &str, json: bool, now: i64) -> Result<()> {
     let row = vault.resolve(key)?;
     let label = format!("{}/{}", row.provider, row.name);
     let secret = vault.secret(&row.id, now)?;
-    let guide = guide_of(&row, Some(secret.expose()));
-    let (api, origin) = match (
-        guide.is_some_and(|g| g.can.rotate),
-        tokenkeeper_remote::target(&row.provider, row.instance_url.as_deref()),
-    ) {
-        (true, Ok(t)) => t,
-        (_, Err(tokenkeeper_remote::Error::Refused(m))) => bail!("{m}"),
-        _ => bail!(
-            "{} offers no API to rotate this token: make a new one with its guide (in the app: \
-             Rotate), then `tokenkeeper replace {label}`",
-            providers::display_name(&row.provider)
-        ),
-    };
-    // Keep the lifetime the token had; the provider's default otherwise.
-    let lifetime = row
-        .expires_at
-        .map(|e| e - row.secret_set_at)
-        .filter(|l| *l > 0);
-    let client = Client::new()?;
-    let rotated = block_on(tokenkeeper_remote::rotate(
-        &client,
-        api,
-        &origin,
-        &ask(&row, &secret, now),
-        lifetime.map(|l| now + l),
-    ))?;
+    let rotated = block_on(tokenkeeper_remote::rotate_held(
+        &Client::new()?,
+        &held(&row, &secret),
+        now,
+    ))
+    .map_err(|e| match e {
+        tokenkeeper_remote::Error::Unsupported(m) => {
+            anyhow::anyhow!("{m} (in the app: Rotate; here: `tokenkeeper replace {label}`)")
+        }
+        other => other.into(),
+    })?;
     let new = match vault.add_replacement(
         &row.id,
         &rotated.secret,

@@ -81,20 +81,107 @@ pub fn base_for(api: &Api, instance: Option<&str>) -> Result<Origin> {
     http::origin(chosen.trim())
 }
 
-/// The provider's API, or why the app cannot ask it.
-pub fn api_of(provider: &str) -> Result<&'static Api> {
-    providers::api(provider).ok_or_else(|| {
-        Error::Unsupported(format!(
-            "Tokenkeeper cannot ask {} about tokens: it has no API for that",
-            providers::display_name(provider)
-        ))
-    })
+/// A stored token as the provider API needs to know it.
+pub struct Held<'a> {
+    pub provider: &'a str,
+    pub kind: TokenKind,
+    /// The token's own API origin (a self-managed GitLab), if not the catalog's.
+    pub instance: Option<&'a str>,
+    pub secret: &'a Secret,
+    /// The expiry the vault knows.
+    pub stored_expiry: Option<i64>,
+    /// When the current secret was stored: a rotation keeps the lifetime it had.
+    pub secret_set_at: i64,
 }
 
-/// The API and checked origin to ask about a token of `provider` (on `instance`, when set).
-pub fn target(provider: &str, instance: Option<&str>) -> Result<(&'static Api, Origin)> {
-    let api = api_of(provider)?;
-    Ok((api, base_for(api, instance)?))
+/// What the app may ask a provider's API to do with a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    Check,
+    Revoke,
+    Rotate,
+}
+
+impl Held<'_> {
+    fn ask(&self, now: i64) -> Ask<'_> {
+        Ask {
+            secret: self.secret,
+            kind: self.kind,
+            stored_expiry: self.stored_expiry,
+            now,
+        }
+    }
+
+    /// Whether the catalog says the provider's API can do `act` for this kind of token (the
+    /// guide its prefix or kind names).
+    pub fn supports(&self, act: Act) -> bool {
+        let can = providers::guide_for(self.provider, self.kind, Some(self.secret.expose()))
+            .map(|g| g.can)
+            .unwrap_or_default();
+        providers::api(self.provider).is_some()
+            && match act {
+                Act::Check => can.check,
+                Act::Revoke => can.revoke,
+                Act::Rotate => can.rotate,
+            }
+    }
+
+    /// The API and checked origin for `act`, when [`Held::supports`] it.
+    fn target(&self, act: Act) -> Result<(&'static Api, Origin)> {
+        let name = providers::display_name(self.provider);
+        let api = providers::api(self.provider)
+            .filter(|_| self.supports(act))
+            .ok_or_else(|| {
+                Error::Unsupported(match act {
+                    Act::Check => {
+                        format!("Tokenkeeper cannot ask {name} about this kind of token")
+                    }
+                    Act::Revoke => format!(
+                        "{name} offers no API to revoke this token: revoke it on its page, then \
+                         mark it revoked"
+                    ),
+                    Act::Rotate => format!(
+                        "{name} offers no API to rotate this token: make a new one with its \
+                         guide and replace this one"
+                    ),
+                })
+            })?;
+        Ok((api, base_for(api, self.instance)?))
+    }
+}
+
+/// Asks the provider about a stored token. A provider the app cannot ask is an `unsupported`
+/// finding; only a base URL Tokenkeeper refuses (plain http to a remote host) is an error.
+pub async fn check_held(client: &Client, held: &Held<'_>, now: i64) -> Result<Finding> {
+    use tokenkeeper_core::check::CheckState;
+    match held.target(Act::Check) {
+        Ok((api, origin)) => Ok(check(client, api, &origin, &held.ask(now)).await),
+        Err(Error::Unsupported(m)) => Ok(Finding::new(CheckState::Unsupported, m)),
+        Err(e) => Err(e),
+    }
+}
+
+/// Revokes a stored token through its provider's API.
+pub async fn revoke_held(client: &Client, held: &Held<'_>, now: i64) -> Result<Revoked> {
+    let (api, origin) = held.target(Act::Revoke)?;
+    revoke(client, api, &origin, &held.ask(now)).await
+}
+
+/// Asks the provider for a replacement of a stored token, with the lifetime it had.
+pub async fn rotate_held(client: &Client, held: &Held<'_>, now: i64) -> Result<Rotated> {
+    let (api, origin) = held.target(Act::Rotate)?;
+    let lifetime = held
+        .stored_expiry
+        .map(|e| e - held.secret_set_at)
+        .filter(|l| *l > 0);
+    rotate(
+        client,
+        api,
+        &origin,
+        &held.ask(now),
+        lifetime.map(|l| now + l),
+    )
+    .await
 }
 
 /// Asks the provider about a token. Never fails: what went wrong is the finding's state

@@ -325,7 +325,14 @@ impl Vault {
         // Refuse up front while the keyring is unreachable or locked: otherwise the row goes,
         // the secret stays, and the user is told the removal failed. The probe reads this very
         // item, as a locked collection answers for an absent one without unlocking.
-        self.secrets.get(&self.row(id)?.account_key())?;
+        let row = self.row(id)?;
+        if row.secret_generation == 0 {
+            // Revoked: its secret is gone already; only the row and its history remain.
+            let conn = self.conn();
+            tokens::delete(&conn, id).map_err(self.storage())?;
+            return Ok(());
+        }
+        self.secrets.get(&row.account_key())?;
         let lease = self.lease()?.id().to_owned();
         let account = {
             let mut conn = self.conn();
