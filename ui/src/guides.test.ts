@@ -4,31 +4,19 @@
 // fact came from.
 
 import { flushSync } from 'svelte';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import App from './App.svelte';
-import { demoSeed } from './lib/host/demo';
-import { createFakeHost, type FakeHost } from './lib/host/fake';
+import { describe, expect, it } from 'vitest';
+import type { FakeHost } from './lib/host/fake';
 import { CATALOG } from './lib/host/fixture-data';
-import { $, $$, choose, click, render, type, until } from './test/dom';
-import { atFixtureTime, demoToken, NOW_MS, SAMPLE } from './test/fixtures';
+import { appHarness, type StartOptions } from './test/app';
+import { $, $$, choose, click, type, until } from './test/dom';
+import { demoToken, NOW_MS, SAMPLE } from './test/fixtures';
 
-let view: ReturnType<typeof render> | undefined;
+const app = appHarness();
 let host: FakeHost;
 
-function start(opts: { tokens?: number; before?: (h: FakeHost) => void } = {}) {
-  host = createFakeHost({ seed: opts.tokens === 0 ? [] : demoSeed() });
-  opts.before?.(host);
-  view = render(App, { host });
+function start(opts: StartOptions = {}) {
+  host = app.start(opts);
 }
-
-beforeEach(() => atFixtureTime());
-
-afterEach(() => {
-  view?.destroy();
-  view = undefined;
-  host?.dispose();
-  vi.useRealTimers();
-});
 
 const github = CATALOG.find((p) => p.id === 'github');
 const fineGrained = github?.guides.find((g) => g.id === 'fine_grained_pat');

@@ -21,6 +21,13 @@ use crate::{
 };
 
 impl Vault {
+    /// Token `id` as the transaction `tx` sees it.
+    fn row_in(&self, tx: &rusqlite::Connection, id: &str) -> Result<tokens::TokenRow> {
+        tokens::by_id(tx, id)
+            .map_err(self.storage())?
+            .ok_or_else(|| Error::NotFound(id.to_owned()))
+    }
+
     /// Stores a live check: what the provider stated replaces what was known (marked as from
     /// the provider), what it did not state stays as the user entered it. The report, the
     /// facts and a `checked` event are one transaction.
@@ -31,9 +38,7 @@ impl Vault {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(self.storage())?;
-        let mut row = tokens::by_id(&tx, id)
-            .map_err(self.storage())?
-            .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+        let mut row = self.row_in(&tx, id)?;
         let before = row.clone();
         if let Some(exp) = learned.expires_at {
             row.expires_at = exp;
@@ -91,9 +96,7 @@ impl Vault {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(self.storage())?;
-            let mut row = tokens::by_id(&tx, id)
-                .map_err(self.storage())?
-                .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+            let mut row = self.row_in(&tx, id)?;
             let account = (row.secret_generation > 0).then(|| row.account_key());
             if row.revoked_at.is_none() {
                 row.revoked_at = Some(now);

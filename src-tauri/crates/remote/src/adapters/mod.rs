@@ -13,7 +13,29 @@ use tokenkeeper_core::{
     clock::format_duration,
 };
 
-use crate::{Ask, Error, http::Answer};
+use crate::{
+    Ask, Error, Result,
+    http::{Answer, Client, Origin, Request},
+};
+
+/// Sends a request for a provider whose "too many requests" is HTTP 429 with `Retry-After`
+/// and whose own trouble is a 5xx: those two become errors, anything else is the answer.
+async fn send(
+    client: &Client,
+    origin: &Origin,
+    req: Request,
+    provider: &str,
+    now: i64,
+) -> Result<Answer> {
+    let a = client.send(origin, req).await?;
+    if a.status.as_u16() == 429 {
+        return Err(rate_limited(provider, a.retry_after(now)));
+    }
+    if a.status.is_server_error() {
+        return Err(provider_trouble(provider, &a));
+    }
+    Ok(a)
+}
 
 /// A rate-limit error naming when to retry.
 fn rate_limited(provider: &str, retry_after: Option<i64>) -> Error {

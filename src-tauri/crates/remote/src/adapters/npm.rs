@@ -9,7 +9,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha512};
 use tokenkeeper_core::check::{CheckState, Expiry, Finding};
 
-use super::{message_of, not_accepted, provider_trouble, rate_limited};
+use super::{message_of, not_accepted, send};
 use crate::{
     Ask, Error, Result, Revoked,
     http::{Answer, Client, Origin, Request},
@@ -27,14 +27,7 @@ async fn get(
     let req = Request::new(method, origin, path)
         .bearer(ask.secret.expose())?
         .header("accept", "application/json");
-    let a = client.send(origin, req).await?;
-    if a.status.as_u16() == 429 {
-        return Err(rate_limited(NAME, a.retry_after(ask.now)));
-    }
-    if a.status.is_server_error() {
-        return Err(provider_trouble(NAME, &a));
-    }
-    Ok(a)
+    send(client, origin, req, NAME, ask.now).await
 }
 
 pub async fn check(client: &Client, origin: &Origin, ask: &Ask<'_>) -> Result<Finding> {

@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::Value;
 use tokenkeeper_core::check::{CheckState, Finding};
 
-use super::{not_accepted, provider_trouble, rate_limited, scope_list};
+use super::{not_accepted, scope_list, send};
 use crate::{
     Ask, Error, Result, Revoked,
     http::{Answer, Client, Origin, Request},
@@ -19,14 +19,7 @@ async fn call(client: &Client, origin: &Origin, ask: &Ask<'_>, method: &str) -> 
     let req = Request::new(Method::POST, origin, &format!("/api/{method}"))
         .bearer(ask.secret.expose())?
         .header("content-type", "application/x-www-form-urlencoded");
-    let a = client.send(origin, req).await?;
-    if a.status.as_u16() == 429 {
-        return Err(rate_limited(NAME, a.retry_after(ask.now)));
-    }
-    if a.status.is_server_error() {
-        return Err(provider_trouble(NAME, &a));
-    }
-    Ok(a)
+    send(client, origin, req, NAME, ask.now).await
 }
 
 fn error_finding(error: &str, ask: &Ask<'_>) -> Finding {
