@@ -71,8 +71,18 @@ pub fn token_detail(state: State<'_, AppState>, id: String) -> Res<TokenDetail> 
 
 /// The one command whose answer is a secret: the user asked to see it.
 #[tauri::command(async)]
-pub fn reveal_token(state: State<'_, AppState>, id: String) -> Res<String> {
-    Ok(state.reveal(&id)?)
+pub fn reveal_token(state: State<'_, AppState>, id: String) -> Res<Revealed> {
+    Ok(Revealed(state.reveal(&id)?))
+}
+
+/// `reveal_token`'s answer: the secret serialized once into the IPC reply, its own buffer
+/// zeroized when the reply is sent (the copy in the reply itself is the webview's to hold).
+pub struct Revealed(Secret);
+
+impl serde::Serialize for Revealed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.expose())
+    }
 }
 
 #[tauri::command(async)]

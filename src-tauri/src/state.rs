@@ -108,9 +108,9 @@ impl AppState {
     }
 
     /// The secret for an explicit Reveal, logged as an event.
-    pub fn reveal(&self, id: &str) -> Result<String, Error> {
+    pub fn reveal(&self, id: &str) -> Result<Secret, Error> {
         let secret = self.vault.secret(id, now())?;
         self.vault.record(id, EventKind::Revealed, "", now())?;
-        Ok(secret.expose().to_owned())
+        Ok(secret)
     }
 }

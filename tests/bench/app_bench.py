@@ -39,15 +39,25 @@ Each timing is the median of TK_BENCH_RUNS launches (default 3), with the range.
 import http.client
 import json
 import os
-import random
-import sqlite3
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
+
+from seed import seed  # noqa: F401  (watcher.py seeds through this module)
+from procs import (  # noqa: F401  (watcher.py uses tree and cpu_ticks through this module)
+    app_pids_under,
+    comm,
+    cpu_ticks,
+    machine_busy_ticks,
+    pss_kb,
+    start_secs_since_boot,
+    tree,
+    visible_window_pids,
+    wait_no_app,
+)
 
 APP = os.environ["TK_BENCH_APP"]
 CLI = os.environ["TK_BENCH_CLI"]
@@ -66,7 +76,6 @@ APP_ENV = dict(kv.split("=", 1) for kv in os.environ.get("TK_BENCH_APP_ENV", "")
 IDLE_SECS = 30
 SETTLE_SECS = 10  # from process start to the PSS reading and the idle window
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-DAY = 86_400
 
 TARGET_PAINT_MS = 600  # with 1,000 tokens
 TARGET_PSS_MB = 300
@@ -79,198 +88,6 @@ def log(msg):
 
 # ------------------------------------------------------------------------------------------
 # Seeding
-
-PROVIDERS = [
-    ("github", "personal", "ghp_"),
-    ("gitlab", "personal", "glpat-"),
-    ("npm", "personal", "npm_"),
-    ("slack", "bot", "xoxb-"),
-    ("stripe", "api_key", "sk_live_"),
-    ("openai", "api_key", "sk-"),
-    ("meta", "system_user", "EAA"),
-    ("aws", "api_key", "AKIA"),
-    ("auth0", "access", None),
-    ("entra", "access", None),
-    ("google", "refresh", "1//"),
-    ("other", "other", None),
-]
-
-
-# The list is soonest expiry first, so the first screen (about 19 rows) shows the expired tokens
-# and then the ones that expire within a day, whose countdowns change once a minute, as a user's
-# list with short-lived access tokens would.
-EXPIRED = 5
-TICKING = 20
-
-
-def seed(home: Path, count: int) -> None:
-    home.mkdir(mode=0o700, parents=True, exist_ok=True)
-    env = {**os.environ, "TOKENKEEPER_HOME": str(home), "TOKENKEEPER_KEYRING_SERVICE": SERVICE}
-    subprocess.run([CLI, "list", "--json"], env=env, check=True, capture_output=True, timeout=30)
-    if count == 0:
-        return
-    rng = random.Random(count)
-    now = int(time.time())
-    with_secrets = KEYRING_ITEMS and count <= KEYRING_ITEMS_MAX
-    rows = []
-    for i in range(count):
-        provider, kind, _prefix = PROVIDERS[i % len(PROVIDERS)]
-        jwt = provider in ("auth0", "entra")
-        r = rng.random()
-        if i < EXPIRED:
-            expires = now - rng.randint(1, 60) * DAY
-        elif i < EXPIRED + max(TICKING, count // 50):
-            # Within a day, not within an hour: `in 4h 12m`, changing once a minute.
-            expires = now + rng.randint(3600, DAY - 60)
-        elif r < 0.10:
-            expires = now + rng.randint(1, 13) * DAY  # soon
-        elif r < 0.22:
-            expires = None  # never
-        else:
-            expires = now + rng.randint(15, 400) * DAY
-        issued = (expires - 30 * DAY) if (jwt and expires) else None
-        rows.append(
-            (
-                str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                provider,
-                f"{provider}-token-{i:05d}",
-                kind,
-                "jwt" if jwt else "opaque",
-                json.dumps(["read", "write"] if i % 3 == 0 else []),
-                f"user{i % 97}@example.com" if i % 4 == 0 else None,
-                now - rng.randint(1, 300) * DAY,
-                issued,
-                expires,
-                ("jwt" if jwt else "user") if expires else None,
-                "",
-                json.dumps(["ci"] if i % 5 == 0 else ["prod", "ops"] if i % 7 == 0 else []),
-                1,
-                0 if with_secrets else 1,
-            )
-        )
-    db = sqlite3.connect(home / "tokenkeeper.db")
-    with db:
-        db.executemany(
-            "INSERT INTO tokens (id, provider, name, kind, format, scopes, account, created_at,"
-            " issued_at, expires_at, expiry_source, notes, tags, secret_generation, secret_missing)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            rows,
-        )
-    db.close()
-    if with_secrets:
-        # One keyring item per row, as the app names them (account `<id>.g1`), so the start-up
-        # reconcile reads them all, as it does for a real user.
-        for row in rows:
-            subprocess.run(
-                ["secret-tool", "store", "--label", f"Tokenkeeper: {row[1]}/{row[2]}", "service", SERVICE, "username", f"{row[0]}.g1"],
-                input=f"bench-secret-{row[0]}".encode(),
-                check=True,
-                timeout=10,
-            )
-    out = subprocess.run([CLI, "list", "--json"], env=env, check=True, capture_output=True, timeout=60)
-    listed = len(json.loads(out.stdout))
-    if listed != count:
-        raise SystemExit(f"seeding failed: the CLI lists {listed} tokens, expected {count}")
-
-
-# ------------------------------------------------------------------------------------------
-# Processes
-
-
-def children_map():
-    kids = {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{d}/stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-        kids.setdefault(ppid, []).append(int(d))
-    return kids
-
-
-def tree(pid):
-    kids = children_map()
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(kids.get(p, []))
-    return out
-
-
-def app_pids_under(pid):
-    res = []
-    for p in tree(pid):
-        try:
-            if os.readlink(f"/proc/{p}/exe") == APP:
-                res.append(p)
-        except OSError:
-            pass
-    return res
-
-
-def pss_kb(pids):
-    total = 0
-    for p in pids:
-        try:
-            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
-
-
-def comm(pid):
-    try:
-        return Path(f"/proc/{pid}/comm").read_text().strip()
-    except OSError:
-        return "?"
-
-
-def cpu_ticks(pids):
-    total = 0
-    for p in pids:
-        try:
-            stat = Path(f"/proc/{p}/stat").read_text()
-        except OSError:
-            continue
-        f = stat[stat.rindex(")") + 2 :].split()
-        total += int(f[11]) + int(f[12])  # utime, stime
-    return total
-
-
-def machine_busy_ticks():
-    """All CPUs' non-idle time so far, from /proc/stat."""
-    f = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    return sum(f) - f[3] - f[4]  # minus idle and iowait
-
-
-def start_secs_since_boot(pid):
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    return int(stat[stat.rindex(")") + 2 :].split()[19]) / CLK_TCK
-
-
-def visible_window_pids():
-    """Pids (_NET_WM_PID) of the visible windows titled Tokenkeeper."""
-    r = subprocess.run(
-        ["xdotool", "search", "--onlyvisible", "--name", "^Tokenkeeper$", "getwindowpid", "%@"],
-        capture_output=True,
-        timeout=5,
-    )
-    return {int(x) for x in r.stdout.split() if x.isdigit()}
-
-
-def wait_no_app(root_pid, what):
-    end = time.monotonic() + 15
-    while app_pids_under(root_pid):
-        if time.monotonic() > end:
-            raise SystemExit(f"a previous app ({what}) did not exit within 15 s")
-        time.sleep(0.05)
-
 
 # ------------------------------------------------------------------------------------------
 # Direct launch: window visible, PSS, idle CPU

@@ -2,7 +2,52 @@
 //! variant maps to a stable [`ErrorCode`] and a message that tells the user what to do next.
 //! Storage, keyring and network failures belong to the crates that do that I/O.
 
-use crate::model::{ErrorCode, ErrorInfo};
+use serde::{Deserialize, Serialize};
+
+/// The one error shape that crosses a boundary: the UI switches on `code`, shows `message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ErrorInfo {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// Stable error codes. Adding one is fine; renaming one breaks the UI and scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    KeyringNoBus,
+    KeyringNoService,
+    KeyringNoCollection,
+    KeyringLocked,
+    KeyringTimeout,
+    KeyringFailure,
+    SecretMissing,
+    NotFound,
+    Ambiguous,
+    DuplicateName,
+    InvalidInput,
+    TokenMalformed,
+    TokenTooLarge,
+    KeyInvalid,
+    Network,
+    Storage,
+    /// A row in the database holds a value no version of Tokenkeeper writes.
+    StorageCorrupt,
+    /// The data folder or database can be read by other users.
+    InsecureFolder,
+    /// The keyring answers but holds none of this vault's items (a different or reset keyring).
+    KeyringNotThisVault,
+    /// The token was revoked and its secret deleted.
+    Revoked,
+    /// The provider refused, limited or could not be reached; nothing was changed.
+    Provider,
+    /// The app cannot do this for this provider or kind of token.
+    Unsupported,
+    Clipboard,
+    Internal,
+}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::error::{ErrorCode, ErrorInfo};
+
 /// How a token is encoded.
 #[derive(strum::EnumString, strum::AsRefStr)]
 #[strum(serialize_all = "snake_case")]
@@ -311,51 +313,6 @@ pub struct OpenToken {
     pub token_id: String,
     /// Open the provider's guide to make its replacement (a notification's "Renew…").
     pub renew: bool,
-}
-
-/// The one error shape that crosses a boundary: the UI switches on `code`, shows `message`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ErrorInfo {
-    pub code: ErrorCode,
-    pub message: String,
-}
-
-/// Stable error codes. Adding one is fine; renaming one breaks the UI and scripts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    KeyringNoBus,
-    KeyringNoService,
-    KeyringNoCollection,
-    KeyringLocked,
-    KeyringTimeout,
-    KeyringFailure,
-    SecretMissing,
-    NotFound,
-    Ambiguous,
-    DuplicateName,
-    InvalidInput,
-    TokenMalformed,
-    TokenTooLarge,
-    KeyInvalid,
-    Network,
-    Storage,
-    /// A row in the database holds a value no version of Tokenkeeper writes.
-    StorageCorrupt,
-    /// The data folder or database can be read by other users.
-    InsecureFolder,
-    /// The keyring answers but holds none of this vault's items (a different or reset keyring).
-    KeyringNotThisVault,
-    /// The token was revoked and its secret deleted.
-    Revoked,
-    /// The provider refused, limited or could not be reached; nothing was changed.
-    Provider,
-    /// The app cannot do this for this provider or kind of token.
-    Unsupported,
-    Clipboard,
-    Internal,
 }
 
 /// Health of the secret store, for the app's banner and `tokenkeeper doctor`-style checks.
