@@ -202,16 +202,13 @@ pub fn add_replacement(
     )?)
 }
 
-/// The replacement works: the old token is recorded revoked and the new one takes its name.
-#[tauri::command(async)]
-pub fn finish_replacement(
+/// The replacement works: the new one takes the old one's name, and the old one is revoked
+/// through its provider's API where there is one (else it stays live for the user to revoke).
+#[tauri::command]
+pub async fn finish_replacement(
     state: State<'_, AppState>,
     old_id: String,
     new_id: String,
 ) -> Res<TokenMeta> {
-    let (_, new) =
-        state
-            .vault
-            .finish_replacement(&old_id, &new_id, "replaced with the guide", now())?;
-    Ok(new)
+    Ok(remote::finish_replacement(&state.vault, &old_id, &new_id, now()).await?)
 }

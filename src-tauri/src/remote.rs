@@ -7,7 +7,7 @@ use tokenkeeper_core::{
     check::{CheckReport, CheckState, Finding, Rotation, report},
     model::{ExpirySource, TokenMeta},
 };
-use tokenkeeper_remote::{Client, Error as RemoteError, Held};
+use tokenkeeper_remote::{Act, Client, Error as RemoteError, Held};
 use tokenkeeper_vault::{Error, Result, Vault, db::tokens::TokenRow};
 
 fn remote_error(e: RemoteError) -> Error {
@@ -76,7 +76,7 @@ pub async fn rotate(vault: &Vault, id: &str, now: i64) -> Result<Rotation> {
     let check = self::check(vault, &new.id, now).await?;
     let finished = check.state == CheckState::Valid;
     let (old, new) = if finished {
-        vault.finish_replacement(id, &new.id, &rotated.detail, now)?
+        vault.finish_replacement(id, &new.id, Some(&rotated.detail), now)?
     } else {
         (vault.meta(id, now)?, new)
     };
@@ -86,4 +86,29 @@ pub async fn rotate(vault: &Vault, id: &str, now: i64) -> Result<Rotation> {
         check,
         finished,
     })
+}
+
+/// A replacement made with the guide works: the old token is revoked through its provider's
+/// API where it has one (and recorded so), and the new one takes its name. Where there is no
+/// API, or the provider refuses, the old one stays live and the user is asked to revoke it.
+pub async fn finish_replacement(
+    vault: &Vault,
+    old: &str,
+    new: &str,
+    now: i64,
+) -> Result<TokenMeta> {
+    let row = vault.resolve(old)?;
+    let revoked = match vault.secret(old, now) {
+        Ok(secret) if held(&row, &secret).supports(Act::Revoke) => {
+            tokenkeeper_remote::revoke_held(&client()?, &held(&row, &secret), now)
+                .await
+                .map(|r| r.detail)
+                .map_err(|e| tracing::info!("the replaced token was not revoked: {e}"))
+                .ok()
+        }
+        _ => None,
+    };
+    Ok(vault
+        .finish_replacement(old, new, revoked.as_deref(), now)?
+        .1)
 }

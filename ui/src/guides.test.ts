@@ -343,4 +343,23 @@ describe('rotating', () => {
     await until(() => expect(host.tokens.get(old)?.meta.revoked_at).not.toBeNull());
     expect([...host.tokens.values()].filter((t) => t.meta.name === 'ci-deploy')).toHaveLength(1);
   });
+
+  it('leaves the old token live, and says so, where its provider has no API to revoke it', async () => {
+    start();
+    await openToken('payments-live');
+    const old = demoToken('payments-live').detail.meta.id;
+    click($('[data-testid=rotate-open]'));
+    click(await until(() => $('[data-testid=wizard-next]')));
+    paste(await until(() => $('[data-testid=wizard-secret]')), SAMPLE.stripeKey);
+    await until(() => expect(button('wizard-save').disabled).toBe(false));
+    click(button('wizard-save'));
+    // Stripe cannot be asked: the user confirms the new key works.
+    click(await until(() => $('[data-testid=wizard-finish]')));
+    await until(() => expect($('[data-testid=wizard-old-live]').textContent).toContain('still works at Stripe'));
+    expect(host.tokens.get(old)?.meta.revoked_at).toBeNull();
+    expect(host.tokens.get(old)?.meta.name).toMatch(/^payments-live \(replaced /);
+    click($('[data-testid=wizard-revoke-old]'));
+    await until(() => $('[data-testid=revoke-dialog]'));
+    expect($('[data-testid=detail]').dataset.tokenId).toBe(old);
+  });
 });

@@ -293,7 +293,7 @@ pub fn rotate(vault: &Vault, key: &str, json: bool, now: i64) -> Result<()> {
     let check = check_now(vault, &new_row, now)?;
     let finished = check.state == CheckState::Valid;
     let (old, new) = if finished {
-        vault.finish_replacement(&row.id, &new.id, &rotated.detail, now)?
+        vault.finish_replacement(&row.id, &new.id, Some(&rotated.detail), now)?
     } else {
         (vault.meta(&row.id, now)?, new)
     };

@@ -28,6 +28,22 @@ impl Vault {
             .ok_or_else(|| Error::NotFound(id.to_owned()))
     }
 
+    /// `STEM)`, or `STEM 2)`, `STEM 3)`… : the first name no token of `provider` has.
+    fn free_name(&self, provider: &str, stem: &str) -> Result<String> {
+        let taken = |n: &str| {
+            tokens::by_name(&self.conn(), Some(provider), n)
+                .map(|v| !v.is_empty())
+                .map_err(self.storage())
+        };
+        let mut name = format!("{stem})");
+        let mut n = 2;
+        while taken(&name)? {
+            name = format!("{stem} {n})");
+            n += 1;
+        }
+        Ok(name)
+    }
+
     /// Stores a live check: what the provider stated replaces what was known (marked as from
     /// the provider), what it did not state stays as the user entered it. The report, the
     /// facts and a `checked` event are one transaction.
@@ -137,14 +153,7 @@ impl Vault {
         now: i64,
     ) -> Result<TokenMeta> {
         let row = self.row(old)?;
-        let mut name = format!("{} (new)", row.name);
-        let conn_taken =
-            |n: &str| tokens::by_name(&self.conn(), Some(&row.provider), n).map(|v| !v.is_empty());
-        let mut n = 2;
-        while conn_taken(&name).map_err(self.storage())? {
-            name = format!("{} (new {n})", row.name);
-            n += 1;
-        }
+        let name = self.free_name(&row.provider, &format!("{} (new", row.name))?;
         let new = self.add(
             secret,
             NewTokenMeta {
@@ -184,19 +193,27 @@ impl Vault {
         self.meta(&new.id, now)
     }
 
-    /// The new token works: the old one is recorded as revoked (its secret deleted) and
-    /// renamed `NAME (replaced DATE)`, and the new one takes the old name.
+    /// The new token works: it takes the old one's name, and the old one is renamed
+    /// `NAME (replaced DATE)`. With `revoked` (the provider revoked it: GitLab's rotate, or a
+    /// revocation through its API just now) the old one is also recorded as revoked and its
+    /// secret deleted; without, it stays as it is, still working at the provider until the
+    /// user revokes it there.
     pub fn finish_replacement(
         &self,
         old: &str,
         new: &str,
-        detail: &str,
+        revoked: Option<&str>,
         now: i64,
     ) -> Result<(TokenMeta, TokenMeta)> {
         let old_row = self.row(old)?;
-        self.mark_revoked(old, detail, now)?;
+        if let Some(detail) = revoked {
+            self.mark_revoked(old, detail, now)?;
+        }
         let day = rfc3339(now).map(|t| t[..10].to_owned()).unwrap_or_default();
-        let retired_name = format!("{} (replaced {day})", old_row.name);
+        let retired_name = self.free_name(
+            &old_row.provider,
+            &format!("{} (replaced {day}", old_row.name),
+        )?;
         {
             let mut conn = self.conn();
             let tx = conn.transaction().map_err(self.storage())?;
@@ -215,6 +232,14 @@ impl Vault {
                 new,
                 EventKind::Edited,
                 "took over from the replaced token",
+                now,
+            )
+            .map_err(self.storage())?;
+            events::append(
+                &tx,
+                old,
+                EventKind::Rotated,
+                "replaced by its new token",
                 now,
             )
             .map_err(self.storage())?;

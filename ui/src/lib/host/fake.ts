@@ -104,16 +104,17 @@ export class FakeHost extends FakeVault implements Host {
       expires_at: expiresAt, notes: o.notes, tags: o.tags, remind: o.remind, rotate_every_secs: o.rotate_every_secs,
       ...(o.instance_url === null ? {} : { instance_url: o.instance_url }),
     });
-    // As the vault records it: a date given with a replacement is the provider's.
-    if (expiresAt !== null) t.meta = { ...t.meta, expiry_source: 'provider' };
     this.log(old, 'rotated', `replacement stored as ${t.meta.provider}/${t.meta.name}`);
     return t;
   }
 
-  /** The replacement works: the old token is retired and renamed, the new one takes its name. */
-  private takeOver(old: StoredToken, t: StoredToken, detail: string): void {
+  /**
+   * The replacement works: the new one takes the old one's name and the old one is renamed;
+   * with `revoked` (the provider revoked it) the old one is also retired, else it stays live.
+   */
+  private takeOver(old: StoredToken, t: StoredToken, revoked: string | null): void {
     const name = old.meta.name;
-    this.retire(old, detail);
+    if (revoked !== null) this.retire(old, revoked);
     old.meta = { ...old.meta, name: `${name} (replaced ${iso(this.now()).slice(0, 10)})` };
     t.meta = { ...t.meta, name };
     this.log(t, 'edited', 'took over from the replaced token');
@@ -183,7 +184,8 @@ export class FakeHost extends FakeVault implements Host {
     this.answer(() => {
       const old = this.get(oldId);
       const t = this.get(newId);
-      this.takeOver(old, t, 'replaced with the guide');
+      // As the shell does: revoked through the provider's API where it has one.
+      this.takeOver(old, t, this.ability(old, 'revoke') ? `revoked at ${this.providerName(old.meta.provider)}` : null);
       queueMicrotask(() => this.emitChanged());
       return this.withStatus(t.meta);
     });

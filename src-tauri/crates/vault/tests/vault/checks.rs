@@ -154,7 +154,7 @@ fn a_replacement_is_stored_beside_and_takes_over_only_when_finished() {
         PAT
     );
     let (old_after, new_after) = v
-        .finish_replacement(&old.id, &new.id, "replaced", NOW + 10)
+        .finish_replacement(&old.id, &new.id, Some("replaced"), NOW + 10)
         .expect("finish");
     assert_eq!(new_after.name, "ci");
     assert!(
@@ -165,4 +165,15 @@ fn a_replacement_is_stored_beside_and_takes_over_only_when_finished() {
     assert_eq!(old_after.status, Status::Revoked);
     assert_eq!(store.accounts().len(), 1);
     assert_eq!(v.secret(&new.id, NOW).expect("new").expose(), PAT2);
+
+    // Replaced with the guide, not revoked at the provider: the old one keeps working and
+    // keeps its secret until the user revokes it there.
+    let again = v
+        .add_replacement(&new.id, &secret(PAT), None, NOW + 20)
+        .expect("second replacement");
+    let (old2, _) = v
+        .finish_replacement(&new.id, &again.id, None, NOW + 30)
+        .expect("finish without revoking");
+    assert_ne!(old2.status, Status::Revoked);
+    assert_eq!(v.secret(&new.id, NOW + 30).expect("kept").expose(), PAT2);
 }
