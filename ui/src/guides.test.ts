@@ -7,7 +7,7 @@ import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import type { FakeHost } from './lib/host/fake';
 import { CATALOG } from './lib/host/fixture-data';
-import { appHarness, type StartOptions } from './test/app';
+import { appHarness, openToken as openRow, type StartOptions } from './test/app';
 import { $, $$, choose, click, type, until } from './test/dom';
 import { demoToken, NOW_MS, SAMPLE } from './test/fixtures';
 
@@ -20,19 +20,12 @@ function start(opts: StartOptions = {}) {
 
 const github = CATALOG.find((p) => p.id === 'github');
 const fineGrained = github?.guides.find((g) => g.id === 'fine_grained_pat');
-const rows = () => $$('[data-testid=token-row]');
 const toast = () => document.querySelector('[data-testid=toast]')?.textContent ?? '';
 const text = (testid: string) => $(`[data-testid=${testid}]`).textContent?.replace(/\s+/g, ' ').trim() ?? '';
 const button = (testid: string) => $(`[data-testid=${testid}]`) as HTMLButtonElement;
 
 async function openToken(name: string): Promise<void> {
-  const row = await until(() => {
-    const r = rows().find((x) => $('[data-testid=row-name]', x).textContent === name);
-    if (!r) throw new Error(`no row ${name}`);
-    return r;
-  });
-  click(row);
-  await until(() => expect($('[data-testid=detail-name]').textContent).toBe(name));
+  await openRow(name);
   // The provider actions appear once the detail has loaded.
   await until(() => $('[data-testid=provider-actions]'));
 }

@@ -11,6 +11,7 @@ import App from './App.svelte';
 import { demoSeed } from './lib/host/demo';
 import { createFakeHost, type FakeHost } from './lib/host/fake';
 import { CATALOG } from './lib/host/fixture-data';
+import { openToken } from './test/app';
 import { $, $$, click, key, render, type, until } from './test/dom';
 import { atFixtureTime, demoToken, SAMPLE } from './test/fixtures';
 
@@ -33,19 +34,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const rows = () => $$('[data-testid=token-row]');
 const shown = () => document.querySelector<HTMLElement>('[data-testid=revealed-secret]');
-
-/** Select a token by name and wait for its detail. */
-async function openToken(name: string): Promise<void> {
-  const row = await until(() => {
-    const r = rows().find((x) => $('[data-testid=row-name]', x).textContent === name);
-    if (!r) throw new Error(`no row ${name}`);
-    return r;
-  });
-  click(row);
-  await until(() => expect($('[data-testid=detail-name]').textContent).toBe(name));
-}
 
 async function reveal(name: string): Promise<HTMLElement> {
   await openToken(name);

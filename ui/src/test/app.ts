@@ -1,11 +1,11 @@
 // The whole app on a fake host seeded with the demo vault, at the fixtures' time, torn down
 // after each test: what the App-level test files share.
 
-import { afterEach, beforeEach, vi } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import App from '../App.svelte';
 import { demoSeed } from '../lib/host/demo';
 import { createFakeHost, type FakeHost } from '../lib/host/fake';
-import { render } from './dom';
+import { $, $$, click, render, until } from './dom';
 import { atFixtureTime } from './fixtures';
 
 export interface StartOptions {
@@ -35,4 +35,18 @@ export function appHarness(teardown?: () => void): { start(opts?: StartOptions):
       return host;
     },
   };
+}
+
+/** The list's rows as they are now. */
+export const rows = (): HTMLElement[] => $$('[data-testid=token-row]');
+
+/** Selects a token by name (clicks its row) and waits for its detail. */
+export async function openToken(name: string): Promise<void> {
+  const row = await until(() => {
+    const r = rows().find((x) => $('[data-testid=row-name]', x).textContent === name);
+    if (!r) throw new Error(`no row ${name}`);
+    return r;
+  });
+  click(row);
+  await until(() => expect($('[data-testid=detail-name]').textContent).toBe(name));
 }
