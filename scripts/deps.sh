@@ -30,10 +30,14 @@ if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.packa
   echo "==> installing UI packages"
   npm --prefix ui ci --no-audit --no-fund --loglevel=error
 fi
-if [ -f tests/e2e/package-lock.json ] && { [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; }; then
-  echo "==> installing end-to-end test packages"
-  npm --prefix tests/e2e ci --no-audit --no-fund --loglevel=error
-fi
+# The WebDriver client (tests/e2e) and the OpenID Connect provider the OAuth tests sign in at
+# (tests/oauth: npm's oidc-provider).
+for dir in tests/e2e tests/oauth; do
+  if [ -f "$dir/package-lock.json" ] && { [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; }; then
+    echo "==> installing test packages in $dir"
+    npm --prefix "$dir" ci --no-audit --no-fund --loglevel=error
+  fi
+done
 if [ "${1:-}" = "--test" ] && ! command -v cargo-deny >/dev/null; then
   echo "==> installing cargo-deny (prebuilt)"
   python3 scripts/cargo-deny.py

@@ -11,6 +11,7 @@ use std::{collections::BTreeMap, fs, path::Path};
 use tokenkeeper_core::{
     check::{CheckReport, CheckState, Rotation},
     model::*,
+    oauth::{Endpoints, Flow, GrantInfo, GrantState, Profile},
     providers::{LinkKind, LinkRef, ProviderInfo},
     shape::ShapeCheck,
 };
@@ -51,6 +52,11 @@ fn generate(dir: &Path) {
         CheckState,
         Rotation,
         ShapeCheck,
+        Endpoints,
+        Flow,
+        GrantInfo,
+        GrantState,
+        Profile,
     );
 }
 

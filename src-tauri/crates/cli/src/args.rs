@@ -170,6 +170,45 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// OAuth 2.0 / OpenID Connect provider profiles.
+    Provider {
+        #[command(subcommand)]
+        command: ProviderCommand,
+    },
+    /// Sign in with a provider profile and store the tokens as PROFILE/NAME (the refresh
+    /// token beside it as `NAME (refresh)`). Prints the new token's provider/name.
+    Login {
+        /// The profile (see `provider add`).
+        profile: String,
+        #[arg(long, default_value = "code", value_parser = parse_flow)]
+        flow: tokenkeeper_core::oauth::Flow,
+        /// The token's name; from the ID token (email, login) when left out.
+        #[arg(long)]
+        name: Option<String>,
+        /// Code flow: print the authorization URL alone on one stdout line instead of opening
+        /// the browser, then wait for the redirect.
+        #[arg(long)]
+        no_browser: bool,
+        /// How long to wait for the browser or the device approval.
+        #[arg(long, default_value = "5m", value_name = "DURATION")]
+        timeout: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Refresh an OAuth token now (its address or its refresh token's). Single-flight: with
+    /// the app or another CLI refreshing at the same moment, one request is made.
+    Refresh {
+        token: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ask the server about an OAuth token (RFC 7662); --json prints its answer as sent.
+    /// Exits 0 only when it is active.
+    Introspect {
+        token: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Decode a token without trusting it: format, provider, header, claims, times, status.
     Decode {
         /// `-` or nothing reads stdin. A token given here works but is visible to other
@@ -204,6 +243,58 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProviderCommand {
+    /// Add (or replace) a profile: an issuer resolved by discovery, or endpoints by hand.
+    Add(Box<AddProfile>),
+    /// List the profiles.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `provider add`'s arguments.
+#[derive(Debug, Args)]
+pub struct AddProfile {
+    pub name: String,
+    /// The issuer; its endpoints come from `.well-known/openid-configuration` (or RFC 8414).
+    #[arg(long, required_unless_present = "token_endpoint")]
+    pub issuer: Option<String>,
+    #[arg(long)]
+    pub client_id: String,
+    /// Read the client secret from stdin (a confidential client; kept in the keyring).
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// A scope to ask for; give it once per scope.
+    #[arg(long = "scope")]
+    pub scopes: Vec<String>,
+    #[arg(long)]
+    pub audience: Option<String>,
+    #[arg(long)]
+    pub resource: Option<String>,
+    /// How long the server's refresh tokens live when it does not say (its policy: 14d).
+    #[arg(long, value_name = "DURATION")]
+    pub refresh_lifetime: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub authorization_endpoint: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub token_endpoint: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub device_endpoint: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub revocation_endpoint: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub introspection_endpoint: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_flow(s: &str) -> Result<tokenkeeper_core::oauth::Flow, String> {
+    s.parse()
+        .map_err(|_| "expected one of: code, device, client-credentials".into())
 }
 
 /// What `edit` may change, as typed; a field left out stays as it is.

@@ -20,7 +20,13 @@ use tokenkeeper_core::{
 use tokenkeeper_vault::{Vault, clipboard::SecretClipboard, keyring::OsKeyring, paths};
 use zeroize::Zeroizing;
 
-use crate::{args::Cli, args::Command, doctor, output, provider, remind};
+use crate::{args::Cli, args::Command, doctor, oauth, output, provider, remind};
+
+/// The clock for commands that wait (a sign-in, a refresh behind another process's lock):
+/// what they store is dated when it happened, not when the command started.
+fn clock() -> i64 {
+    chrono::Utc::now().timestamp()
+}
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     // The one clock read: every command below works as of this instant.
@@ -38,16 +44,43 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             mark_revoked,
             json,
         } => provider::revoke(&open_vault(now)?, &token, yes, mark_revoked, json, now),
+        Command::Introspect { token, json } => {
+            oauth::introspect(&open_vault(now)?, &token, json, now)
+        }
         other => run_command(other, now).map(|()| ExitCode::SUCCESS),
     }
 }
 
 fn run_command(command: Command, now: i64) -> Result<()> {
     match command {
-        Command::Due { .. } | Command::Check { .. } | Command::Revoke { .. } => {
+        Command::Due { .. }
+        | Command::Check { .. }
+        | Command::Revoke { .. }
+        | Command::Introspect { .. } => {
             unreachable!("handled by run")
         }
         Command::Providers { json } => provider::list(json),
+        Command::Provider { command } => oauth::provider(&open_vault(now)?, command, now),
+        Command::Login {
+            profile,
+            flow,
+            name,
+            no_browser,
+            timeout,
+            json,
+        } => oauth::login(
+            &open_vault(now)?,
+            oauth::Login {
+                profile,
+                flow,
+                name,
+                no_browser,
+                timeout,
+                json,
+            },
+            clock,
+        ),
+        Command::Refresh { token, json } => oauth::refresh(&open_vault(now)?, &token, json, clock),
         Command::Rotate { token, json } => provider::rotate(&open_vault(now)?, &token, json, now),
         Command::Edit {
             token,
@@ -114,10 +147,32 @@ fn run_command(command: Command, now: i64) -> Result<()> {
             let row = vault.resolve(&token)?;
             let meta = row.into_meta(now);
             let events = vault.events(&meta.id, 50)?;
+            let grant = vault.grant(&meta.id, now)?;
             if json {
-                output::json(&serde_json::json!({ "token": meta, "events": events }))
+                // A JWT's claims, decoded from the keyring copy (null for an opaque token, or
+                // when the keyring cannot be read: `claims_error` then says why).
+                let (claims, claims_error) = match vault.secret(&meta.id, now) {
+                    Ok(s) => (
+                        inspect::decode(s.expose(), now)
+                            .ok()
+                            .and_then(|i| i.inspection.claims),
+                        None,
+                    ),
+                    Err(e) => (None, Some(e.to_string())),
+                };
+                output::json(&serde_json::json!({
+                    "token": meta,
+                    "events": events,
+                    "claims": claims,
+                    "claims_error": claims_error,
+                    "grant": grant,
+                }))
             } else {
-                output::show(&meta, &events, now)
+                output::show(&meta, &events, now)?;
+                match grant {
+                    Some(g) => output::grant(&g, now),
+                    None => Ok(()),
+                }
             }
         }
         Command::Get {
@@ -283,6 +338,15 @@ fn read_secret(usage: &str) -> Result<Secret> {
         );
     }
     Ok(secret)
+}
+
+/// A client secret (or other non-token secret) from stdin or a no-echo prompt, trimmed of the
+/// line end a shell adds.
+pub(crate) fn read_secret_stdin(what: &str) -> Result<Secret> {
+    let s = read_secret(&format!(
+        "provider add NAME … --client-secret-stdin  # {what}"
+    ))?;
+    Ok(Secret::new(s.expose().trim().to_owned()))
 }
 
 /// Reads at most one byte more than a token may have, so endless input (`yes | …`) cannot hang

@@ -7,6 +7,7 @@ mod args;
 mod commands;
 mod doctor;
 mod net;
+mod oauth;
 mod output;
 mod provider;
 mod remind;

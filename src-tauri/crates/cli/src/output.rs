@@ -194,3 +194,35 @@ pub fn checks(checks: &[tokenkeeper_core::verify::Check]) -> Result<()> {
         Ok(())
     })
 }
+
+/// The sign-in behind an OAuth token, for `show`.
+pub fn grant(g: &tokenkeeper_core::oauth::GrantInfo, now: i64) -> Result<()> {
+    use tokenkeeper_core::{clock::relative, oauth::GrantState};
+    let at = |t: Option<&str>| relative(secs(t), now);
+    let mut out = vec![format!("sign-in     {} ({} flow)", g.profile, g.flow)];
+    out.push(format!(
+        "state       {}",
+        match g.state {
+            GrantState::Ok => "ok".to_owned(),
+            GrantState::SignInAgain => format!("sign in again: `tokenkeeper login {}`", g.profile),
+            GrantState::Retrying => "refresh failing, retrying".to_owned(),
+            GrantState::RevocationPending => "revocation pending".to_owned(),
+        }
+    ));
+    if let Some(d) = &g.detail {
+        out.push(format!("            {d}"));
+    }
+    if g.refresh_at.is_some() {
+        out.push(format!("refresh     {}", at(g.refresh_at.as_deref())));
+    }
+    if g.refresh_id.is_some() {
+        out.push(format!(
+            "refresh token expires {}",
+            match &g.refresh_expires_at {
+                Some(_) => at(g.refresh_expires_at.as_deref()),
+                None => "never, or not said".to_owned(),
+            }
+        ));
+    }
+    lines(&out)
+}

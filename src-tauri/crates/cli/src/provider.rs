@@ -165,22 +165,35 @@ pub fn revoke(
     if row.revoked_at.is_some() {
         bail!("{label} is revoked already");
     }
+    if let Some(access) = vault.grant_access_id(&row.id)? {
+        if !yes
+            && !confirmed(&format!(
+                "Revoke the sign-in behind {label}? Its tokens stop working."
+            ))?
+        {
+            bail!("nothing revoked (answer y to revoke, or pass --yes)");
+        }
+        let (detail, meta) = crate::oauth::revoke(vault, &access, now)?;
+        return done(
+            json,
+            "revoked",
+            format!("{detail}; {label} is marked revoked and its secrets deleted"),
+            meta,
+        );
+    }
     let secret = vault.secret(&row.id, now)?;
     let held = held(&row, &secret);
     if !held.supports(Act::Revoke) {
         let guide = providers::guide_for(&row.provider, row.kind, Some(secret.expose()));
         return by_hand(&row, guide, json);
     }
-    if !yes {
-        if !std::io::stdin().is_terminal() {
-            bail!("refusing to revoke without confirmation: pass --yes");
-        }
-        if !crate::commands::confirm(&format!(
+    if !yes
+        && !confirmed(&format!(
             "Revoke {label} at {}? It stops working everywhere.",
             providers::display_name(&row.provider)
-        ))? {
-            bail!("nothing revoked (answer y to revoke, or pass --yes)");
-        }
+        ))?
+    {
+        bail!("nothing revoked (answer y to revoke, or pass --yes)");
     }
     let revoked = block_on(tokenkeeper_remote::revoke_held(&Client::new()?, &held, now))?;
     let meta = vault.mark_revoked(&row.id, &revoked.detail, now)?;
@@ -193,6 +206,14 @@ pub fn revoke(
         ),
         meta,
     )
+}
+
+/// Asks on the terminal; without one, refuses (scripts pass --yes).
+fn confirmed(question: &str) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        bail!("refusing to revoke without confirmation: pass --yes");
+    }
+    crate::commands::confirm(question)
 }
 
 fn done(json: bool, state: &str, detail: String, meta: TokenMeta) -> Result<ExitCode> {

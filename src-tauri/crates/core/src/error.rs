@@ -45,6 +45,8 @@ pub enum ErrorCode {
     Provider,
     /// The app cannot do this for this provider or kind of token.
     Unsupported,
+    /// The OAuth grant is gone (`invalid_grant`): only a new sign-in helps.
+    SignInAgain,
     Clipboard,
     Internal,
 }

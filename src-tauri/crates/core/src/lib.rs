@@ -9,6 +9,7 @@ pub mod error;
 pub mod inspect;
 pub mod model;
 pub mod notice;
+pub mod oauth;
 pub mod providers;
 pub mod remind;
 pub mod secret;

@@ -280,6 +280,8 @@ pub struct TokenDetail {
     pub guide: Option<String>,
     /// What the app can do for it through the provider's API (check, revoke, rotate).
     pub can: crate::providers::Can,
+    /// The OAuth sign-in behind it (its refresh token, the grant's state), if any.
+    pub grant: Option<crate::oauth::GrantInfo>,
 }
 
 /// A token's reminders as the detail pane shows them.

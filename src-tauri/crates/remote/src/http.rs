@@ -222,35 +222,55 @@ impl Client {
     /// Sends one request and reads the whole answer, whatever its status. Network failures
     /// and oversized bodies are errors; a 4xx or 5xx is an `Answer` for the adapter to read.
     pub async fn send(&self, origin: &Origin, req: Request) -> Result<Answer> {
+        let mut headers = HeaderMap::new();
+        for (name, value) in req.headers {
+            headers.insert(name, value);
+        }
+        let body = match req.body {
+            Some(Body::Json(v)) => {
+                headers.insert("content-type", HeaderValue::from_static("application/json"));
+                Zeroizing::new(serde_json::to_vec(&v).unwrap_or_default())
+            }
+            Some(Body::Form(fields)) => {
+                headers.insert(
+                    "content-type",
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                );
+                Zeroizing::new(form_encode(&fields).into_bytes())
+            }
+            None => Zeroizing::new(Vec::new()),
+        };
+        self.send_raw(origin, req.method, &req.url, headers, body.to_vec())
+            .await
+    }
+
+    /// Sends a request built elsewhere (the OAuth library's), under the same bounds.
+    pub async fn send_raw(
+        &self,
+        origin: &Origin,
+        method: Method,
+        url: &str,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    ) -> Result<Answer> {
         let client = if origin.loopback {
             &self.direct
         } else {
             &self.inner
         };
-        let mut b = client.request(req.method, &req.url);
-        for (name, value) in req.headers {
-            b = b.header(name, value);
+        let mut b = client.request(method, url).headers(headers);
+        if !body.is_empty() {
+            b = b.body(body);
         }
-        b = match req.body {
-            Some(Body::Json(v)) => b
-                .header("content-type", "application/json")
-                .body(serde_json::to_vec(&v).unwrap_or_default()),
-            Some(Body::Form(fields)) => {
-                let encoded = Zeroizing::new(form_encode(&fields));
-                b.header("content-type", "application/x-www-form-urlencoded")
-                    .body(encoded.as_bytes().to_vec())
-            }
-            None => b,
-        };
-        let mut response = b.send().await.map_err(|e| network(&req.url, &e))?;
+        let mut response = b.send().await.map_err(|e| network(url, &e))?;
         let status = response.status();
         let headers = response.headers().clone();
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| network(&req.url, &e))? {
+        while let Some(chunk) = response.chunk().await.map_err(|e| network(url, &e))? {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
                 return Err(Error::Refused(format!(
                     "{} answered with over 1 MiB; refused rather than cut",
-                    strip_query(&req.url)
+                    strip_query(url)
                 )));
             }
             body.extend_from_slice(&chunk);

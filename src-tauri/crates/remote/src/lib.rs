@@ -7,6 +7,7 @@
 mod adapters;
 pub mod http;
 mod jwks;
+pub mod oauth;
 
 use tokenkeeper_core::{
     Secret,
@@ -33,6 +34,17 @@ pub enum Error {
     Rejected(String),
     #[error("{message}")]
     RateLimited {
+        message: String,
+        retry_after: Option<i64>,
+    },
+    /// An OAuth server's error answer: `code` is its `error` (`invalid_grant`, ...), for
+    /// [`tokenkeeper_core::oauth::classify`].
+    #[error("{description}")]
+    OAuth { code: String, description: String },
+    /// The server could not answer now (5xx, 429, a timeout, no connection): keep what is
+    /// stored and try again, after `retry_after` seconds when it said.
+    #[error("{message}")]
+    Unavailable {
         message: String,
         retry_after: Option<i64>,
     },

@@ -29,7 +29,7 @@ impl Vault {
     }
 
     /// `STEM)`, or `STEM 2)`, `STEM 3)`… : the first name no token of `provider` has.
-    fn free_name(&self, provider: &str, stem: &str) -> Result<String> {
+    pub(crate) fn free_name(&self, provider: &str, stem: &str) -> Result<String> {
         let taken = |n: &str| {
             tokens::by_name(&self.conn(), Some(provider), n)
                 .map(|v| !v.is_empty())

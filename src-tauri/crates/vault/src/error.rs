@@ -54,6 +54,14 @@ pub enum Error {
     Provider(String),
     #[error("{0}")]
     Unsupported(String),
+    #[error(
+        "The sign-in behind `{token}` has ended ({detail}); sign in again: `tokenkeeper login {profile}`"
+    )]
+    SignInAgain {
+        token: String,
+        profile: String,
+        detail: String,
+    },
     #[error("No token matches `{0}`; run `tokenkeeper list` to see ids and provider/name pairs")]
     NotFound(String),
     #[error("`{0}` matches more than one token; use its id instead")]
@@ -117,6 +125,7 @@ impl Error {
             Error::Revoked { .. } => ErrorCode::Revoked,
             Error::Provider(_) => ErrorCode::Provider,
             Error::Unsupported(_) => ErrorCode::Unsupported,
+            Error::SignInAgain { .. } => ErrorCode::SignInAgain,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Ambiguous(_) => ErrorCode::Ambiguous,
             Error::DuplicateName { .. } => ErrorCode::DuplicateName,

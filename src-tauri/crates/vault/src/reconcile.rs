@@ -121,9 +121,11 @@ impl Vault {
         if rows.is_empty() {
             return Ok(None);
         }
+        // A profile's client secret is as much this vault's as a token's.
         let named: HashSet<String> = rows
             .iter()
             .map(|(id, g, _)| tokens::account_key(id, *g))
+            .chain(self.profile_keys()?)
             .collect();
         let p = self.partition(self.secrets.items()?, &named);
         let none = p.mine.is_empty() && p.untagged_mine.is_empty();
@@ -149,9 +151,11 @@ impl Vault {
                 .collect();
             (rows, noted)
         };
+        // A profile's client secret is as much this vault's as a token's.
         let named: HashSet<String> = rows
             .iter()
             .map(|(id, g, _)| tokens::account_key(id, *g))
+            .chain(self.profile_keys()?)
             .collect();
         let p = self.partition(items, &named);
         report.other_vaults = p.other_vaults;

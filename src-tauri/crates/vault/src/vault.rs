@@ -271,6 +271,7 @@ impl Vault {
             check,
             guide: guide.map(|g| g.id.clone()),
             can,
+            grant: self.grant(id, now)?,
         })
     }
 

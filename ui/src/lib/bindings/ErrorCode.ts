@@ -3,4 +3,4 @@
 /**
  * Stable error codes. Adding one is fine; renaming one breaks the UI and scripts.
  */
-export type ErrorCode = "keyring_no_bus" | "keyring_no_service" | "keyring_no_collection" | "keyring_locked" | "keyring_timeout" | "keyring_failure" | "secret_missing" | "not_found" | "ambiguous" | "duplicate_name" | "invalid_input" | "token_malformed" | "token_too_large" | "key_invalid" | "network" | "storage" | "storage_corrupt" | "insecure_folder" | "keyring_not_this_vault" | "revoked" | "provider" | "unsupported" | "clipboard" | "internal";
+export type ErrorCode = "keyring_no_bus" | "keyring_no_service" | "keyring_no_collection" | "keyring_locked" | "keyring_timeout" | "keyring_failure" | "secret_missing" | "not_found" | "ambiguous" | "duplicate_name" | "invalid_input" | "token_malformed" | "token_too_large" | "key_invalid" | "network" | "storage" | "storage_corrupt" | "insecure_folder" | "keyring_not_this_vault" | "revoked" | "provider" | "unsupported" | "sign_in_again" | "clipboard" | "internal";

@@ -2,6 +2,7 @@
 import type { Can } from "./Can";
 import type { CheckReport } from "./CheckReport";
 import type { ErrorInfo } from "./ErrorInfo";
+import type { GrantInfo } from "./GrantInfo";
 import type { Inspection } from "./Inspection";
 import type { ReminderInfo } from "./ReminderInfo";
 import type { TokenEvent } from "./TokenEvent";
@@ -34,4 +35,8 @@ guide: string | null,
 /**
  * What the app can do for it through the provider's API (check, revoke, rotate).
  */
-can: Can, };
+can: Can, 
+/**
+ * The OAuth sign-in behind it (its refresh token, the grant's state), if any.
+ */
+grant: GrantInfo | null, };

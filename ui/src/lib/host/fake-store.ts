@@ -4,6 +4,7 @@
 
 import type { CheckReport } from '../bindings/CheckReport';
 import type { ErrorInfo } from '../bindings/ErrorInfo';
+import type { GrantInfo } from '../bindings/GrantInfo';
 import type { Inspection } from '../bindings/Inspection';
 import type { ReminderInfo } from '../bindings/ReminderInfo';
 import type { TokenEvent } from '../bindings/TokenEvent';
@@ -20,6 +21,8 @@ export interface StoredToken {
   inspection: Inspection | null;
   /** The vault's masked preview of the secret. */
   masked: string | null;
+  /** The OAuth sign-in behind it, as the vault reports it. */
+  grant?: GrantInfo | null;
   /**
    * What core said about the token's reminders (the demo fixture's), or null once the fake has
    * changed something they depend on and so cannot know them any more.

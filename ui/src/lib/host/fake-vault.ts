@@ -283,7 +283,7 @@ export class FakeVault {
       const guide = guideFor(meta.provider, meta.kind, this.readable(t));
       const base = {
         meta, events: [...t.events].reverse(), reminders: remindersOf(t, this.settings.remind_leads_secs),
-        check: t.check ?? null, guide: guide?.id ?? null, can: canFor(meta, guide),
+        check: t.check ?? null, guide: guide?.id ?? null, can: canFor(meta, guide), grant: t.grant ?? null,
       };
       if (t.deleted) return { ...base, inspection: null, secret_error: this.revokedError(t), masked: null };
       if (this.keyringError) return { ...base, inspection: null, secret_error: this.keyringError, masked: null };

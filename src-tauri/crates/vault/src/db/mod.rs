@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_vault_identity.sql"),
     include_str!("../../migrations/0004_reminders.sql"),
     include_str!("../../migrations/0005_checks.sql"),
+    include_str!("../../migrations/0006_oauth.sql"),
 ];
 
 /// A stored word that names no variant: carried out of a row closure inside rusqlite's error

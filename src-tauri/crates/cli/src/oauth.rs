@@ -1,0 +1,361 @@
+//! `provider add`, `login`, `refresh`, `introspect`, and revocation of OAuth tokens: thin
+//! uses of the vault (profiles, grants, the single-flight refresh) and the remote crate (the
+//! flows). No OAuth rule lives here.
+
+use std::{io::Write, process::ExitCode, time::Duration};
+
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+use tokenkeeper_core::{
+    Secret,
+    clock::parse_duration,
+    model::{TokenKind, TokenMeta},
+    oauth::{Endpoints, Flow, Profile},
+};
+use tokenkeeper_remote::{
+    Client,
+    oauth::{self, failure_of},
+};
+use tokenkeeper_vault::Vault;
+
+use crate::{args::ProviderCommand, net::block_on, output};
+
+pub fn provider(vault: &Vault, command: ProviderCommand, now: i64) -> Result<()> {
+    match command {
+        ProviderCommand::List { json } => {
+            let profiles = vault.profiles()?;
+            if json {
+                return output::json(&profiles);
+            }
+            let lines: Vec<String> = profiles
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{:<20} {:<40} client {}{}",
+                        p.name,
+                        p.issuer.as_deref().unwrap_or(&p.endpoints.token),
+                        p.client_id,
+                        if p.has_client_secret {
+                            " (confidential)"
+                        } else {
+                            ""
+                        }
+                    )
+                })
+                .collect();
+            output::lines(&lines)
+        }
+        ProviderCommand::Add(add) => {
+            let crate::args::AddProfile {
+                name,
+                issuer,
+                client_id,
+                client_secret_stdin,
+                scopes,
+                audience,
+                resource,
+                refresh_lifetime,
+                authorization_endpoint,
+                token_endpoint,
+                device_endpoint,
+                revocation_endpoint,
+                introspection_endpoint,
+                json,
+            } = *add;
+            let refresh_lifetime_secs = refresh_lifetime
+                .as_deref()
+                .map(parse_duration)
+                .transpose()?;
+            let secret = if client_secret_stdin {
+                Some(crate::commands::read_secret_stdin("the client secret")?)
+            } else {
+                None
+            };
+            let (issuer, mut endpoints, iss_required) = match issuer {
+                Some(i) => {
+                    let d = block_on(oauth::discover(&Client::new()?, &i))
+                        .with_context(|| format!("Discovery of {i} failed"))?;
+                    (Some(d.issuer), d.endpoints, d.sends_iss)
+                }
+                None => (None, Endpoints::default(), false),
+            };
+            let set = |slot: &mut Option<String>, v: Option<String>| {
+                if v.is_some() {
+                    *slot = v;
+                }
+            };
+            set(&mut endpoints.authorization, authorization_endpoint);
+            set(&mut endpoints.device_authorization, device_endpoint);
+            set(&mut endpoints.revocation, revocation_endpoint);
+            set(&mut endpoints.introspection, introspection_endpoint);
+            if let Some(t) = token_endpoint {
+                endpoints.token = t;
+            }
+            for u in oauth::endpoint_urls(&endpoints) {
+                tokenkeeper_remote::http::origin(u)?;
+            }
+            let profile = Profile {
+                name,
+                issuer,
+                endpoints,
+                client_id,
+                has_client_secret: secret.is_some(),
+                iss_required,
+                scopes,
+                audience,
+                resource,
+                refresh_lifetime_secs,
+            };
+            let saved = vault.save_profile(&profile, secret.as_ref(), now)?;
+            if json {
+                output::json(&saved)
+            } else {
+                output::lines(&[format!("Saved the provider profile {}", saved.name)])
+            }
+        }
+    }
+}
+
+fn open_browser(url: &str) -> std::io::Result<()> {
+    #[cfg(target_os = "macos")]
+    let mut cmd = std::process::Command::new("open");
+    #[cfg(target_os = "windows")]
+    let mut cmd = {
+        let mut c = std::process::Command::new("rundll32");
+        c.arg("url.dll,FileProtocolHandler");
+        c
+    };
+    #[cfg(not(any(target_os = "macos", target_os = "windows")))]
+    let mut cmd = std::process::Command::new("xdg-open");
+    cmd.arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+}
+
+#[derive(Serialize)]
+struct DeviceOut<'a> {
+    verification_uri: &'a str,
+    verification_uri_complete: Option<&'a str>,
+    user_code: &'a str,
+    expires_in: u64,
+}
+
+pub struct Login {
+    pub profile: String,
+    pub flow: Flow,
+    pub name: Option<String>,
+    pub no_browser: bool,
+    pub timeout: String,
+    pub json: bool,
+}
+
+/// The authorization URL: to the browser, or alone on one stdout line (`--no-browser`).
+fn show_url(url: &str, no_browser: bool, profile: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if no_browser {
+        writeln!(out, "{url}")?;
+    } else {
+        eprintln!("Opening the browser to sign in with {profile}…");
+        if open_browser(url).is_err() {
+            eprintln!("Could not open a browser; open this URL yourself:");
+            writeln!(out, "{url}")?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn show_device(pending: &oauth::PendingDevice, json: bool) -> Result<()> {
+    let shown = DeviceOut {
+        verification_uri: &pending.verification_uri,
+        verification_uri_complete: pending.verification_uri_complete.as_deref(),
+        user_code: &pending.user_code,
+        expires_in: pending.expires_in.as_secs(),
+    };
+    if json {
+        output::json(&shown)?;
+    } else {
+        output::lines(&[
+            format!("verification_uri: {}", shown.verification_uri),
+            format!("user_code: {}", shown.user_code),
+            format!(
+                "Open the address, enter the code; waiting up to {} min…",
+                shown.expires_in / 60
+            ),
+        ])?;
+    }
+    std::io::stdout().flush()?;
+    Ok(())
+}
+
+pub fn login(vault: &Vault, l: Login, clock: impl Fn() -> i64) -> Result<()> {
+    let (profile, secret) = vault.profile(&l.profile)?;
+    l.flow
+        .available(&profile)
+        .map_err(|why| anyhow::anyhow!("{}: {why}", profile.name))?;
+    let timeout = Duration::from_secs(u64::try_from(parse_duration(&l.timeout)?).unwrap_or(300));
+    let client = Client::new()?;
+    // One runtime for the whole sign-in: the loopback listener lives across its awaits.
+    let issued = block_on(async {
+        match l.flow {
+            Flow::Code => {
+                let pending = oauth::start_code(&profile).await?;
+                show_url(&pending.url, l.no_browser, &profile.name)?;
+                pending
+                    .finish(&client, &profile, secret.as_ref(), timeout)
+                    .await
+                    .map_err(anyhow::Error::from)
+            }
+            Flow::Device => {
+                let pending = oauth::start_device(&client, &profile, secret.as_ref()).await?;
+                show_device(&pending, l.json)?;
+                pending
+                    .finish(&client, &profile, secret.as_ref())
+                    .await
+                    .map_err(anyhow::Error::from)
+            }
+            Flow::ClientCredentials => {
+                let Some(s) = secret.as_ref() else {
+                    bail!(
+                        "{}: client credentials need the client secret",
+                        profile.name
+                    );
+                };
+                oauth::client_credentials(&client, &profile, s)
+                    .await
+                    .map_err(anyhow::Error::from)
+            }
+        }
+    })?;
+    let stored = vault.store_grant(&profile, l.flow, l.name.as_deref(), &issued, clock())?;
+    if l.json && l.flow != Flow::Device {
+        output::json(&stored)
+    } else {
+        output::lines(&[format!("{}/{}", stored.provider, stored.name)])
+    }
+}
+
+/// The access token of the grant `key` names (the access token or its refresh token).
+fn access_of(vault: &Vault, key: &str) -> Result<String> {
+    let row = vault.resolve(key)?;
+    vault.grant_access_id(&row.id)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "{}/{} is not from an OAuth sign-in (only tokens from `tokenkeeper login` can be refreshed)",
+            row.provider,
+            row.name
+        )
+    })
+}
+
+pub fn refresh(vault: &Vault, key: &str, json: bool, clock: impl Fn() -> i64) -> Result<()> {
+    let access = access_of(vault, key)?;
+    let client = Client::new()?;
+    let done = vault.refresh_with(&access, &clock, rand::random::<f64>(), |t| {
+        block_on(oauth::renew(
+            &client,
+            &t.profile,
+            t.client_secret.as_ref(),
+            t.refresh.as_ref(),
+        ))
+        .map_err(|e| failure_of(&e))
+    })?;
+    if json {
+        return output::json(&serde_json::json!({ "token": done.meta, "requested": done.asked }));
+    }
+    let how = if done.asked {
+        "Refreshed"
+    } else {
+        "Already refreshed moments ago (by the app or another command); kept"
+    };
+    output::lines(&[format!("{how} {}/{}", done.meta.provider, done.meta.name)])
+}
+
+pub fn introspect(vault: &Vault, key: &str, json: bool, now: i64) -> Result<ExitCode> {
+    let row = vault.resolve(key)?;
+    let access = access_of(vault, key)?;
+    let grant = vault.grant(&access, now)?.context("no grant")?;
+    let (profile, secret) = vault.profile(&grant.profile)?;
+    let token: Secret = vault.secret(&row.id, now)?;
+    let answer = block_on(oauth::introspect(
+        &Client::new()?,
+        &profile,
+        secret.as_ref(),
+        &token,
+        row.kind == TokenKind::Refresh,
+    ))?;
+    let active = answer["active"] == serde_json::Value::Bool(true);
+    if json {
+        output::json(&answer)?;
+    } else {
+        let mut lines = vec![format!(
+            "{}/{}: {}",
+            row.provider,
+            row.name,
+            if active { "active" } else { "inactive" }
+        )];
+        if let Some(map) = answer.as_object() {
+            lines.extend(
+                map.iter()
+                    .filter(|(k, _)| k.as_str() != "active")
+                    .map(|(k, v)| format!("  {k}: {v}")),
+            );
+        }
+        output::lines(&lines)?;
+    }
+    Ok(if active {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Revokes an OAuth token's grant (RFC 7009): the refresh token, then the access token.
+/// Accepted: both marked revoked, secrets deleted. The server unavailable: kept, marked
+/// "revocation pending".
+pub fn revoke(vault: &Vault, access: &str, now: i64) -> Result<(String, TokenMeta)> {
+    let grant = vault.grant(access, now)?.context("no grant")?;
+    let (profile, secret) = vault.profile(&grant.profile)?;
+    let client = Client::new()?;
+    let mut tokens: Vec<(Secret, bool)> = Vec::new();
+    if let Some(r) = &grant.refresh_id {
+        tokens.push((vault.secret(r, now)?, true));
+    }
+    tokens.push((vault.secret(access, now)?, false));
+    for (token, is_refresh) in &tokens {
+        match block_on(oauth::revoke(
+            &client,
+            &profile,
+            secret.as_ref(),
+            token,
+            *is_refresh,
+        )) {
+            Ok(()) => {}
+            // A JWT access token cannot be revoked at many servers; its refresh token was.
+            Err(tokenkeeper_remote::Error::OAuth { code, .. })
+                if code == "unsupported_token_type" && !is_refresh => {}
+            Err(e) => {
+                let f = failure_of(&e);
+                let info = vault.revocation_pending(
+                    access,
+                    &f.detail,
+                    f.retry_after,
+                    rand::random::<f64>(),
+                    now,
+                )?;
+                bail!(
+                    "{}; the tokens are kept and marked “revocation pending”{}",
+                    f.detail,
+                    info.retry_at
+                        .map(|at| format!(", next try at {at}"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    let detail = format!("{} accepted the revocation", profile.name);
+    let meta = vault.grant_revoked(access, &detail, now)?;
+    Ok((detail, meta))
+}

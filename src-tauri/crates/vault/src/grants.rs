@@ -1,0 +1,394 @@
+//! The grant behind an OAuth token: reading it, the refresh under its lock, and what a
+//! refresh or revocation that failed leaves behind (see `oauth.rs` for the protocol).
+
+use std::fs::{File, OpenOptions};
+
+use rusqlite::{OptionalExtension, params};
+use tokenkeeper_core::{
+    clock::rfc3339,
+    model::{EventKind, TokenMeta},
+    oauth::{
+        Failed, Failure, Flow, GrantInfo, GrantState, Issued, MAX_RETRIES, backoff_secs,
+        just_refreshed, refresh_at,
+    },
+};
+
+use crate::{
+    error::{Error, Result},
+    oauth::{Begin, RefreshLock, RefreshTicket},
+    vault::Vault,
+};
+
+/// A refresh done: the access token now, and whether a request was made for it.
+pub struct Refreshed {
+    pub meta: TokenMeta,
+    pub asked: bool,
+}
+
+struct GrantRow {
+    token_id: String,
+    profile: String,
+    flow: Flow,
+    refresh_id: Option<String>,
+    state: GrantState,
+    detail: Option<String>,
+    retry_at: Option<i64>,
+    attempts: u32,
+    id_claims: Option<String>,
+    id_verified: bool,
+    refreshed_at: Option<i64>,
+}
+
+const COLUMNS: &str = "token_id, profile, flow, refresh_id, state, detail, retry_at, attempts,
+    id_claims, id_verified, refreshed_at";
+
+fn grant_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<GrantRow> {
+    let word = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+    Ok(GrantRow {
+        token_id: r.get(0)?,
+        profile: r.get(1)?,
+        flow: word(2)?.parse().unwrap_or(Flow::Code),
+        refresh_id: r.get(3)?,
+        state: word(4)?.parse().unwrap_or(GrantState::Ok),
+        detail: r.get(5)?,
+        retry_at: r.get(6)?,
+        attempts: r.get(7)?,
+        id_claims: r.get(8)?,
+        id_verified: r.get(9)?,
+        refreshed_at: r.get(10)?,
+    })
+}
+
+impl Vault {
+    /// The grant token `id` belongs to, as its access token or its refresh token.
+    fn grant_row(&self, id: &str) -> Result<Option<GrantRow>> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM grants WHERE token_id = ?1 OR refresh_id = ?1"),
+                [id],
+                grant_row,
+            )
+            .optional()
+            .map_err(self.storage())
+    }
+
+    /// The access token of the grant `id` belongs to (itself, or the token it refreshes).
+    pub fn grant_access_id(&self, id: &str) -> Result<Option<String>> {
+        Ok(self.grant_row(id)?.map(|g| g.token_id))
+    }
+
+    /// What the app shows of token `id`'s grant, if it has one.
+    pub fn grant(&self, id: &str, now: i64) -> Result<Option<GrantInfo>> {
+        let Some(g) = self.grant_row(id)? else {
+            return Ok(None);
+        };
+        let access = self.row(&g.token_id)?;
+        let refresh = g.refresh_id.as_deref().map(|r| self.row(r)).transpose()?;
+        let _ = now;
+        Ok(Some(GrantInfo {
+            profile: g.profile,
+            flow: g.flow,
+            state: g.state,
+            detail: g.detail,
+            retry_at: g.retry_at.and_then(rfc3339),
+            refresh_id: g.refresh_id,
+            refresh_expires_at: refresh
+                .as_ref()
+                .and_then(|r| r.expires_at)
+                .and_then(rfc3339),
+            refresh_expiry_source: refresh.as_ref().and_then(|r| r.expiry_source),
+            refresh_at: match (access.issued_at, access.expires_at) {
+                (Some(i), Some(e)) => rfc3339(refresh_at(i, e)),
+                _ => None,
+            },
+            id_claims: g.id_claims.and_then(|c| serde_json::from_str(&c).ok()),
+            id_verified: g.id_verified,
+        }))
+    }
+
+    /// Waits (blocking) until no other thread or process refreshes the grant of `access_id`.
+    pub(crate) fn lock_refresh(&self, access_id: &str) -> Result<RefreshLock> {
+        uuid::Uuid::parse_str(access_id).map_err(|_| Error::NotFound(access_id.to_owned()))?;
+        let dir = self.dir.join("locks");
+        let io = |context: String| move |source| Error::Io { context, source };
+        std::fs::create_dir_all(&dir).map_err(io(format!("Cannot create {}", dir.display())))?;
+        let path = dir.join(format!("refresh-{access_id}.lock"));
+        let file: File = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io(format!("Cannot open {}", path.display())))?;
+        file.lock()
+            .map_err(io(format!("Cannot lock {}", path.display())))?;
+        Ok(RefreshLock {
+            access_id: access_id.to_owned(),
+            _file: file,
+        })
+    }
+
+    /// Under the lock: what to refresh with, or the token another caller refreshed moments
+    /// ago. A grant that needs a new sign-in is an error, with no request made.
+    pub(crate) fn begin_refresh(&self, lock: &RefreshLock, now: i64) -> Result<Begin> {
+        let id = &lock.access_id;
+        let g = self
+            .grant_row(id)?
+            .filter(|g| &g.token_id == id)
+            .ok_or_else(|| Error::Unsupported(format!("{id} is not an OAuth token")))?;
+        let access = self.row(id)?;
+        let address = format!("{}/{}", access.provider, access.name);
+        if access.revoked_at.is_some() {
+            return Err(Error::Revoked { token: address });
+        }
+        if g.state == GrantState::SignInAgain {
+            return Err(Error::SignInAgain {
+                token: address,
+                profile: g.profile,
+                detail: g.detail.unwrap_or_else(|| "the server ended it".into()),
+            });
+        }
+        if g.refreshed_at.is_some_and(|at| just_refreshed(at, now)) {
+            return Ok(Begin::Fresh(Box::new(self.meta(id, now)?)));
+        }
+        let (profile, client_secret) = self.profile(&g.profile)?;
+        let refresh = match &g.refresh_id {
+            Some(r) => Some(self.secret(r, now)?),
+            None if g.flow == Flow::ClientCredentials => None,
+            None => {
+                return Err(Error::SignInAgain {
+                    token: address,
+                    profile: g.profile,
+                    detail: "the server gave no refresh token".into(),
+                });
+            }
+        };
+        Ok(Begin::Ask(Box::new(RefreshTicket {
+            access_id: id.clone(),
+            refresh_id: g.refresh_id,
+            refresh,
+            profile,
+            client_secret,
+            flow: g.flow,
+        })))
+    }
+
+    /// Stores a refresh's result: the new refresh token first (the old one stays when none
+    /// came), then the access token; the grant is well again.
+    pub(crate) fn finish_refresh(
+        &self,
+        t: &RefreshTicket,
+        issued: &Issued,
+        now: i64,
+    ) -> Result<TokenMeta> {
+        let mut refresh_id = t.refresh_id.clone();
+        if let Some(new) = &issued.refresh {
+            match &refresh_id {
+                Some(r) => {
+                    self.replace_secret(r, new, now)?;
+                    self.set_refresh_expiry(r, new, issued, &t.profile, now)?;
+                }
+                None => {
+                    let name = self.row(&t.access_id)?.name;
+                    refresh_id = Some(self.add_refresh(&t.profile, &name, new, issued, now)?);
+                }
+            }
+        }
+        self.replace_secret(&t.access_id, &issued.access, now)?;
+        self.set_lifetime(&t.access_id, issued.expires_in, now)?;
+        let conn = self.conn();
+        conn.execute(
+            "UPDATE grants SET state = 'ok', detail = NULL, retry_at = NULL, attempts = 0,
+                 refreshed_at = ?2, refresh_id = ?3 WHERE token_id = ?1",
+            params![t.access_id, now, refresh_id],
+        )
+        .map_err(self.storage())?;
+        let rotated = if issued.refresh.is_some() {
+            "with a new refresh token"
+        } else {
+            "refresh token kept"
+        };
+        crate::db::events::append(&conn, &t.access_id, EventKind::Refreshed, rotated, now)
+            .map_err(self.storage())?;
+        drop(conn);
+        self.meta(&t.access_id, now)
+    }
+
+    /// The whole refresh of `access_id`: waits for the lock, skips the request when another
+    /// caller refreshed moments ago, calls `ask` (the token request) and stores its result, or
+    /// records its failure (the current tokens stay). `clock` is read after the lock is held.
+    pub fn refresh_with(
+        &self,
+        access_id: &str,
+        clock: impl Fn() -> i64,
+        jitter: f64,
+        ask: impl FnOnce(&RefreshTicket) -> std::result::Result<Issued, Failed>,
+    ) -> Result<Refreshed> {
+        let lock = self.lock_refresh(access_id)?;
+        let ticket = match self.begin_refresh(&lock, clock())? {
+            Begin::Fresh(meta) => {
+                return Ok(Refreshed {
+                    meta: *meta,
+                    asked: false,
+                });
+            }
+            Begin::Ask(t) => t,
+        };
+        match ask(&ticket) {
+            Ok(issued) => Ok(Refreshed {
+                meta: self.finish_refresh(&ticket, &issued, clock())?,
+                asked: true,
+            }),
+            Err(f) => {
+                let now = clock();
+                let info = self.refresh_failed(
+                    access_id,
+                    f.failure,
+                    &f.detail,
+                    f.retry_after,
+                    jitter,
+                    now,
+                )?;
+                let row = self.row(access_id)?;
+                let token = format!("{}/{}", row.provider, row.name);
+                Err(match f.failure {
+                    Failure::SignInAgain => Error::SignInAgain {
+                        token,
+                        profile: info.profile,
+                        detail: f.detail,
+                    },
+                    _ => Error::Provider(match info.retry_at {
+                        Some(at) => format!("{}; the tokens are kept, next try at {at}", f.detail),
+                        None => format!("{}; the tokens are kept", f.detail),
+                    }),
+                })
+            }
+        }
+    }
+
+    /// Records a refresh that failed. `invalid_grant` ends the grant (sign in again, no
+    /// retry); a transient failure schedules a retry with backoff and jitter, up to
+    /// [`MAX_RETRIES`] in a row; the current tokens stay either way.
+    pub fn refresh_failed(
+        &self,
+        access_id: &str,
+        failure: Failure,
+        detail: &str,
+        retry_after: Option<i64>,
+        jitter: f64,
+        now: i64,
+    ) -> Result<GrantInfo> {
+        let g = self
+            .grant_row(access_id)?
+            .ok_or_else(|| Error::NotFound(access_id.to_owned()))?;
+        let (state, retry_at, attempts) = match failure {
+            Failure::SignInAgain => (GrantState::SignInAgain, None, g.attempts),
+            Failure::Fatal => (GrantState::Retrying, None, g.attempts),
+            Failure::Transient => {
+                let n = g.attempts + 1;
+                let at = (n <= MAX_RETRIES).then(|| now + backoff_secs(n, jitter, retry_after));
+                (GrantState::Retrying, at, n)
+            }
+        };
+        self.conn()
+            .execute(
+                "UPDATE grants SET state = ?2, detail = ?3, retry_at = ?4, attempts = ?5
+                 WHERE token_id = ?1",
+                params![g.token_id, state.as_ref(), detail, retry_at, attempts],
+            )
+            .map_err(self.storage())?;
+        self.grant(access_id, now)?
+            .ok_or_else(|| Error::NotFound(access_id.to_owned()))
+    }
+
+    /// The server accepted the revocation of the grant: both tokens are marked revoked and
+    /// their secrets deleted.
+    pub fn grant_revoked(&self, access_id: &str, detail: &str, now: i64) -> Result<TokenMeta> {
+        let g = self
+            .grant_row(access_id)?
+            .ok_or_else(|| Error::NotFound(access_id.to_owned()))?;
+        if let Some(r) = &g.refresh_id
+            && self.row(r)?.revoked_at.is_none()
+        {
+            self.mark_revoked(r, detail, now)?;
+        }
+        let meta = self.mark_revoked(&g.token_id, detail, now)?;
+        self.conn()
+            .execute(
+                "UPDATE grants SET state = 'ok', detail = NULL, retry_at = NULL WHERE token_id = ?1",
+                [&g.token_id],
+            )
+            .map_err(self.storage())?;
+        Ok(meta)
+    }
+
+    /// The server could not take the revocation now: the tokens stay, marked pending, and the
+    /// revocation is tried again at `retry_at`.
+    pub fn revocation_pending(
+        &self,
+        access_id: &str,
+        detail: &str,
+        retry_after: Option<i64>,
+        jitter: f64,
+        now: i64,
+    ) -> Result<GrantInfo> {
+        let g = self
+            .grant_row(access_id)?
+            .ok_or_else(|| Error::NotFound(access_id.to_owned()))?;
+        let n = g.attempts + 1;
+        let at = (n <= MAX_RETRIES).then(|| now + backoff_secs(n, jitter, retry_after));
+        self.conn()
+            .execute(
+                "UPDATE grants SET state = 'revocation_pending', detail = ?2, retry_at = ?3,
+                     attempts = ?4 WHERE token_id = ?1",
+                params![g.token_id, detail, at, n],
+            )
+            .map_err(self.storage())?;
+        self.grant(access_id, now)?
+            .ok_or_else(|| Error::NotFound(access_id.to_owned()))
+    }
+
+    /// Access tokens the watcher should act on by `now`: a refresh at 80% of the lifetime or
+    /// a scheduled retry, or a pending revocation. Tokens that need a sign-in are left alone.
+    pub fn grants_due(&self, now: i64) -> Result<Vec<(String, GrantState)>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT g.token_id, g.state, g.retry_at, t.issued_at, t.expires_at, g.refresh_id, g.flow
+                 FROM grants g JOIN tokens t ON t.id = g.token_id
+                 WHERE t.revoked_at IS NULL AND g.state != 'sign_in_again'",
+            )
+            .map_err(self.storage())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            })
+            .map_err(self.storage())?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(self.storage())?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, state, retry_at, iat, exp, refresh, flow)| {
+                let state: GrantState = state.parse().ok()?;
+                let renewable = refresh.is_some() || flow == Flow::ClientCredentials.as_ref();
+                let due = match state {
+                    GrantState::RevocationPending | GrantState::Retrying => {
+                        retry_at.is_some_and(|at| at <= now)
+                    }
+                    _ => {
+                        renewable
+                            && matches!((iat, exp), (Some(i), Some(e)) if refresh_at(i, e) <= now)
+                    }
+                };
+                due.then_some((id, state))
+            })
+            .collect())
+    }
+}
