@@ -25,6 +25,13 @@ fn main() {
             "rotate_token",
             "add_replacement",
             "finish_replacement",
+            "list_profiles",
+            "save_profile",
+            "start_login",
+            "cancel_login",
+            "open_login_page",
+            "refresh_token",
+            "introspect_token",
         ]),
     ))
     .expect("tauri build configuration is valid");

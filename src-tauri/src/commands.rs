@@ -12,13 +12,14 @@ use tokenkeeper_core::{
         CopyReceipt, ErrorInfo, Inspection, KeyringHealth, NewTokenMeta, NotificationHealth,
         Settings, TokenDetail, TokenMeta, TokenPatch,
     },
+    oauth::{Flow, LoginStarted, Profile, ProfileInput},
     providers::{self, LinkRef, ProviderInfo},
     remind,
     shape::{self, ShapeCheck},
 };
 
 use crate::{
-    autostart, remote,
+    autostart, oauth, remote,
     state::{AppState, now},
     watch,
 };
@@ -163,12 +164,16 @@ pub async fn check_token(state: State<'_, AppState>, id: String) -> Res<CheckRep
 }
 
 /// Revokes a token through its provider's API, then records it (the secret is deleted).
+/// Revokes at the provider: RFC 7009 for a token from a sign-in, else the provider's API.
 #[tauri::command]
 pub async fn revoke_token(state: State<'_, AppState>, id: String) -> Res<TokenMeta> {
+    let vault = state.vault.clone();
+    if vault.grant_access_id(&id)?.is_some() {
+        return blocking(move || oauth::revoke(&vault, &id)).await;
+    }
     Ok(remote::revoke(&state.vault, &id, now()).await?)
 }
 
-/// Records a revocation the user did by hand at the provider.
 #[tauri::command(async)]
 pub fn mark_revoked(state: State<'_, AppState>, id: String) -> Res<TokenMeta> {
     Ok(state
@@ -211,4 +216,66 @@ pub async fn finish_replacement(
     new_id: String,
 ) -> Res<TokenMeta> {
     Ok(remote::finish_replacement(&state.vault, &old_id, &new_id, now()).await?)
+}
+
+/// Runs a blocking vault call (one that waits on a lock or the network) off the async runtime.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> tokenkeeper_vault::Result<T> + Send + 'static,
+) -> Res<T> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| ErrorInfo::from(Error::InvalidInput(format!("interrupted: {e}"))))?
+        .map_err(ErrorInfo::from)
+}
+
+#[tauri::command(async)]
+pub fn list_profiles(state: State<'_, AppState>) -> Res<Vec<Profile>> {
+    Ok(state.vault.profiles()?)
+}
+
+/// Saves a provider profile; the issuer is resolved by discovery (network).
+#[tauri::command]
+pub async fn save_profile(
+    state: State<'_, AppState>,
+    input: ProfileInput,
+    client_secret: Option<String>,
+) -> Res<Profile> {
+    let secret = client_secret
+        .filter(|s| !s.trim().is_empty())
+        .map(Secret::from);
+    Ok(oauth::save_profile(&state.vault, input, secret).await?)
+}
+
+/// Starts a sign-in; it ends with a `login-finished` event.
+#[tauri::command]
+pub async fn start_login(
+    app: AppHandle,
+    profile: String,
+    flow: Flow,
+    name: Option<String>,
+) -> Res<LoginStarted> {
+    Ok(oauth::start_login(&app, &profile, flow, name).await?)
+}
+
+#[tauri::command]
+pub fn cancel_login(app: AppHandle, login_id: String) {
+    oauth::cancel_login(&app, &login_id);
+}
+
+#[tauri::command]
+pub fn open_login_page(app: AppHandle, login_id: String) -> Res<()> {
+    Ok(oauth::open_login_page(&app, &login_id)?)
+}
+
+/// Refreshes now; single-flight with the watcher and any CLI.
+#[tauri::command]
+pub async fn refresh_token(state: State<'_, AppState>, id: String) -> Res<TokenMeta> {
+    let vault = state.vault.clone();
+    blocking(move || oauth::refresh(&vault, &id)).await
+}
+
+/// The server's RFC 7662 answer, as sent.
+#[tauri::command]
+pub async fn introspect_token(state: State<'_, AppState>, id: String) -> Res<serde_json::Value> {
+    Ok(oauth::introspect(&state.vault, &id).await?)
 }

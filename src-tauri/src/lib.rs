@@ -3,6 +3,7 @@
 
 mod autostart;
 mod commands;
+mod oauth;
 mod remote;
 mod state;
 mod tray;
@@ -44,6 +45,7 @@ pub fn run() {
                 let _ = w.hide();
             }
             app.manage(AppState::new(vault.clone()));
+            app.manage(oauth::Logins::default());
             let handle = app.handle().clone();
             std::thread::spawn(move || {
                 // Let the first list paint before the scan competes for the CPU and D-Bus.
@@ -76,6 +78,13 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::list_tokens,
+            commands::list_profiles,
+            commands::save_profile,
+            commands::start_login,
+            commands::cancel_login,
+            commands::open_login_page,
+            commands::refresh_token,
+            commands::introspect_token,
             commands::list_providers,
             commands::inspect_token,
             commands::add_token,

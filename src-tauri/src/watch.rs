@@ -161,6 +161,9 @@ fn pass(app: &AppHandle, first: bool) -> Outcome {
         }
         Err(e) => tracing::warn!(code = ?e.code(), "reminders and tray not updated: {e}"),
     }
+    // Sign-ins due for a refresh (or a retry) are renewed before they lapse.
+    let renew_at = crate::oauth::renew_due(&state.vault, now);
+    next_at = [next_at, renew_at].into_iter().flatten().min();
     tracing::debug!(next_at, healthy, "watcher planned");
     Outcome {
         version,

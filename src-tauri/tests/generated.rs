@@ -11,7 +11,10 @@ use std::{collections::BTreeMap, fs, path::Path};
 use tokenkeeper_core::{
     check::{CheckReport, CheckState, Rotation},
     model::*,
-    oauth::{Endpoints, Flow, GrantInfo, GrantState, Profile},
+    oauth::{
+        DeviceCode, Endpoints, Flow, GrantInfo, GrantState, LoginFinished, LoginStarted, Profile,
+        ProfileInput,
+    },
     providers::{LinkKind, LinkRef, ProviderInfo},
     shape::ShapeCheck,
 };
@@ -57,6 +60,10 @@ fn generate(dir: &Path) {
         GrantInfo,
         GrantState,
         Profile,
+        ProfileInput,
+        DeviceCode,
+        LoginStarted,
+        LoginFinished,
     );
 }
 

@@ -105,6 +105,7 @@ pub fn provider(vault: &Vault, command: ProviderCommand, now: i64) -> Result<()>
                 audience,
                 resource,
                 refresh_lifetime_secs,
+                flows: vec![],
             };
             let saved = vault.save_profile(&profile, secret.as_ref(), now)?;
             if json {
@@ -312,50 +313,20 @@ pub fn introspect(vault: &Vault, key: &str, json: bool, now: i64) -> Result<Exit
     })
 }
 
-/// Revokes an OAuth token's grant (RFC 7009): the refresh token, then the access token.
-/// Accepted: both marked revoked, secrets deleted. The server unavailable: kept, marked
-/// "revocation pending".
-pub fn revoke(vault: &Vault, access: &str, now: i64) -> Result<(String, TokenMeta)> {
-    let grant = vault.grant(access, now)?.context("no grant")?;
-    let (profile, secret) = vault.profile(&grant.profile)?;
+/// Revokes an OAuth token's grant at its server (RFC 7009); see `Vault::revoke_grant_with`.
+pub fn revoke(vault: &Vault, id: &str) -> Result<TokenMeta> {
     let client = Client::new()?;
-    let mut tokens: Vec<(Secret, bool)> = Vec::new();
-    if let Some(r) = &grant.refresh_id {
-        tokens.push((vault.secret(r, now)?, true));
-    }
-    tokens.push((vault.secret(access, now)?, false));
-    for (token, is_refresh) in &tokens {
-        match block_on(oauth::revoke(
-            &client,
-            &profile,
-            secret.as_ref(),
-            token,
-            *is_refresh,
-        )) {
-            Ok(()) => {}
-            // A JWT access token cannot be revoked at many servers; its refresh token was.
-            Err(tokenkeeper_remote::Error::OAuth { code, .. })
-                if code == "unsupported_token_type" && !is_refresh => {}
-            Err(e) => {
-                let f = failure_of(&e);
-                let info = vault.revocation_pending(
-                    access,
-                    &f.detail,
-                    f.retry_after,
-                    rand::random::<f64>(),
-                    now,
-                )?;
-                bail!(
-                    "{}; the tokens are kept and marked “revocation pending”{}",
-                    f.detail,
-                    info.retry_at
-                        .map(|at| format!(", next try at {at}"))
-                        .unwrap_or_default()
-                );
-            }
-        }
-    }
-    let detail = format!("{} accepted the revocation", profile.name);
-    let meta = vault.grant_revoked(access, &detail, now)?;
-    Ok((detail, meta))
+    Ok(vault.revoke_grant_with(
+        id,
+        rand::random::<f64>(),
+        clock,
+        |p, secret, token, is_refresh| {
+            block_on(oauth::revoke(&client, p, secret, token, is_refresh))
+                .map_err(|e| failure_of(&e))
+        },
+    )?)
+}
+
+fn clock() -> i64 {
+    chrono::Utc::now().timestamp()
 }

@@ -173,11 +173,14 @@ pub fn revoke(
         {
             bail!("nothing revoked (answer y to revoke, or pass --yes)");
         }
-        let (detail, meta) = crate::oauth::revoke(vault, &access, now)?;
+        let meta = crate::oauth::revoke(vault, &access)?;
         return done(
             json,
             "revoked",
-            format!("{detail}; {label} is marked revoked and its secrets deleted"),
+            format!(
+                "{} accepted the revocation; {label} is marked revoked and its secrets deleted",
+                meta.provider
+            ),
             meta,
         );
     }

@@ -43,6 +43,20 @@ pub struct Profile {
     /// provider's known policy, as the user stated it.
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub refresh_lifetime_secs: Option<i64>,
+    /// The flows this profile can run ([`Flow::available`]), filled in when it is read.
+    #[serde(default)]
+    pub flows: Vec<Flow>,
+}
+
+impl Profile {
+    /// The profile with `flows` filled in from what it has.
+    pub fn with_flows(mut self) -> Profile {
+        self.flows = [Flow::Code, Flow::Device, Flow::ClientCredentials]
+            .into_iter()
+            .filter(|f| f.available(&self).is_ok())
+            .collect();
+        self
+    }
 }
 
 /// The flows the app offers. Implicit and password grants are not among them (OAuth 2.1).
@@ -113,6 +127,57 @@ pub struct GrantInfo {
     pub id_verified: bool,
 }
 
+/// A profile as the user enters it: an issuer to discover, or endpoints typed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProfileInput {
+    pub name: String,
+    /// Resolved by discovery; leave empty to give `endpoints` by hand.
+    pub issuer: Option<String>,
+    /// Used when there is no issuer, and to override what discovery found.
+    pub endpoints: Option<Endpoints>,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub audience: Option<String>,
+    pub resource: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub refresh_lifetime_secs: Option<i64>,
+}
+
+/// The code the user types in on another device (RFC 8628).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DeviceCode {
+    pub user_code: String,
+    pub verification_uri: String,
+    /// The address with the code in it (for the QR code), when the server gives one.
+    pub verification_uri_complete: Option<String>,
+}
+
+/// A sign-in under way in the app. It ends with a `login-finished` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LoginStarted {
+    pub login_id: String,
+    pub profile: String,
+    pub flow: Flow,
+    /// Code flow: the address opened in the system browser (to copy when no browser opened).
+    pub authorization_url: Option<String>,
+    pub device: Option<DeviceCode>,
+    /// When the sign-in gives up waiting.
+    pub expires_at: String,
+}
+
+/// How a sign-in ended: a stored token, an error, or cancelled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LoginFinished {
+    pub login_id: String,
+    pub token: Option<crate::model::TokenMeta>,
+    pub error: Option<crate::error::ErrorInfo>,
+    pub cancelled: bool,
+}
+
 /// What a token request gave. The secrets are [`Secret`]s from the moment they are read.
 pub struct Issued {
     pub access: Secret,
@@ -147,9 +212,12 @@ pub const REFRESH_DEDUP_SECS: i64 = 10;
 /// Transient failures in a row before the watcher stops retrying and says so.
 pub const MAX_RETRIES: u32 = 6;
 
-/// When to refresh a token issued at `issued_at` that lapses at `expires_at`.
+/// When to refresh a token issued at `issued_at` that lapses at `expires_at`: at 80% of its
+/// lifetime, and never sooner than [`REFRESH_DEDUP_SECS`] after it was issued (a server that
+/// hands out seconds-long tokens does not get a refresh loop).
 pub fn refresh_at(issued_at: i64, expires_at: i64) -> i64 {
-    issued_at + (expires_at - issued_at).max(0) * REFRESH_AT_PERCENT / 100
+    (issued_at + (expires_at - issued_at).max(0) * REFRESH_AT_PERCENT / 100)
+        .max(issued_at + REFRESH_DEDUP_SECS)
 }
 
 /// Whether a token set at `set_at` was refreshed so recently that asking again now would be a
@@ -263,109 +331,5 @@ pub fn validate_profile_name(name: &str) -> Result<(), String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refresh_happens_at_eighty_percent_of_the_lifetime() {
-        assert_eq!(refresh_at(1000, 2000), 1800);
-        assert_eq!(refresh_at(0, 3600), 2880);
-        // A lifetime that ends before it starts refreshes at once, not in the past's past.
-        assert_eq!(refresh_at(5000, 4000), 5000);
-    }
-
-    #[test]
-    fn only_a_refresh_moments_ago_counts_as_just_done() {
-        assert!(just_refreshed(100, 100));
-        assert!(just_refreshed(100, 109));
-        assert!(!just_refreshed(100, 110));
-        // A clock that went back does not pin a token as fresh.
-        assert!(!just_refreshed(100, 50));
-    }
-
-    #[test]
-    fn backoff_grows_is_capped_jittered_and_honours_retry_after() {
-        assert_eq!(backoff_secs(1, 1.0, None), 5);
-        assert_eq!(backoff_secs(2, 1.0, None), 10);
-        assert_eq!(backoff_secs(3, 1.0, None), 20);
-        assert_eq!(backoff_secs(30, 1.0, None), 600);
-        assert_eq!(backoff_secs(3, 0.0, None), 10);
-        assert_eq!(backoff_secs(1, 0.5, Some(120)), 120);
-        assert_eq!(backoff_secs(1, 0.5, Some(999_999)), 3600);
-    }
-
-    #[test]
-    fn invalid_grant_means_sign_in_and_5xx_words_mean_retry() {
-        assert_eq!(classify("invalid_grant"), Failure::SignInAgain);
-        assert_eq!(classify("temporarily_unavailable"), Failure::Transient);
-        assert_eq!(classify("invalid_client"), Failure::Fatal);
-    }
-
-    #[test]
-    fn discovery_tries_oidc_then_rfc8414_with_the_path_after_the_segment() {
-        assert_eq!(
-            discovery_urls("https://id.example/tenant/"),
-            [
-                "https://id.example/tenant/.well-known/openid-configuration",
-                "https://id.example/.well-known/oauth-authorization-server/tenant",
-            ]
-        );
-    }
-
-    #[test]
-    fn refresh_expiry_prefers_the_response_then_the_jwt_then_policy() {
-        let now = 1000;
-        assert_eq!(
-            refresh_expiry(Some(60), Some(5000), Some(10), now),
-            Some((1060, ExpirySource::ExpiresIn))
-        );
-        assert_eq!(
-            refresh_expiry(None, Some(5000), Some(10), now),
-            Some((5000, ExpirySource::Jwt))
-        );
-        assert_eq!(
-            refresh_expiry(Some(0), None, Some(10), now),
-            Some((1010, ExpirySource::Provider))
-        );
-        assert_eq!(refresh_expiry(None, None, None, now), None);
-    }
-
-    #[test]
-    fn profile_names_cannot_shadow_the_catalog() {
-        assert!(validate_profile_name("corp-sso").is_ok());
-        assert!(
-            validate_profile_name("github")
-                .unwrap_err()
-                .contains("github-oauth")
-        );
-        assert!(validate_profile_name("Bad Name").is_err());
-        assert!(validate_profile_name("a/b").is_err());
-    }
-
-    #[test]
-    fn flows_say_what_a_profile_lacks() {
-        let p = Profile {
-            name: "x".into(),
-            issuer: None,
-            endpoints: Endpoints {
-                token: "https://x/token".into(),
-                ..Endpoints::default()
-            },
-            client_id: "c".into(),
-            has_client_secret: false,
-            iss_required: false,
-            scopes: vec![],
-            audience: None,
-            resource: None,
-            refresh_lifetime_secs: None,
-        };
-        assert!(Flow::Code.available(&p).is_err());
-        assert!(Flow::Device.available(&p).unwrap_err().contains("8628"));
-        assert!(
-            Flow::ClientCredentials
-                .available(&p)
-                .unwrap_err()
-                .contains("secret")
-        );
-    }
-}
+#[path = "oauth_tests.rs"]
+mod tests;

@@ -158,7 +158,7 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(message: impl Into<String>) -> Error {
+    pub fn invalid(message: impl Into<String>) -> Error {
         Error::Core(tokenkeeper_core::Error::InvalidInput(message.into()))
     }
 }

@@ -19,24 +19,28 @@ use crate::{
     vault::Vault,
 };
 
+/// Grants the watcher should act on now (access token id and state), and when the next one
+/// falls due.
+pub type Due = (Vec<(String, GrantState)>, Option<i64>);
+
 /// A refresh done: the access token now, and whether a request was made for it.
 pub struct Refreshed {
     pub meta: TokenMeta,
     pub asked: bool,
 }
 
-struct GrantRow {
-    token_id: String,
-    profile: String,
-    flow: Flow,
-    refresh_id: Option<String>,
-    state: GrantState,
-    detail: Option<String>,
-    retry_at: Option<i64>,
-    attempts: u32,
-    id_claims: Option<String>,
-    id_verified: bool,
-    refreshed_at: Option<i64>,
+pub(crate) struct GrantRow {
+    pub(crate) token_id: String,
+    pub(crate) profile: String,
+    pub(crate) flow: Flow,
+    pub(crate) refresh_id: Option<String>,
+    pub(crate) state: GrantState,
+    pub(crate) detail: Option<String>,
+    pub(crate) retry_at: Option<i64>,
+    pub(crate) attempts: u32,
+    pub(crate) id_claims: Option<String>,
+    pub(crate) id_verified: bool,
+    pub(crate) refreshed_at: Option<i64>,
 }
 
 const COLUMNS: &str = "token_id, profile, flow, refresh_id, state, detail, retry_at, attempts,
@@ -61,7 +65,7 @@ fn grant_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<GrantRow> {
 
 impl Vault {
     /// The grant token `id` belongs to, as its access token or its refresh token.
-    fn grant_row(&self, id: &str) -> Result<Option<GrantRow>> {
+    pub(crate) fn grant_row(&self, id: &str) -> Result<Option<GrantRow>> {
         self.conn()
             .query_row(
                 &format!("SELECT {COLUMNS} FROM grants WHERE token_id = ?1 OR refresh_id = ?1"),
@@ -300,56 +304,10 @@ impl Vault {
             .ok_or_else(|| Error::NotFound(access_id.to_owned()))
     }
 
-    /// The server accepted the revocation of the grant: both tokens are marked revoked and
-    /// their secrets deleted.
-    pub fn grant_revoked(&self, access_id: &str, detail: &str, now: i64) -> Result<TokenMeta> {
-        let g = self
-            .grant_row(access_id)?
-            .ok_or_else(|| Error::NotFound(access_id.to_owned()))?;
-        if let Some(r) = &g.refresh_id
-            && self.row(r)?.revoked_at.is_none()
-        {
-            self.mark_revoked(r, detail, now)?;
-        }
-        let meta = self.mark_revoked(&g.token_id, detail, now)?;
-        self.conn()
-            .execute(
-                "UPDATE grants SET state = 'ok', detail = NULL, retry_at = NULL WHERE token_id = ?1",
-                [&g.token_id],
-            )
-            .map_err(self.storage())?;
-        Ok(meta)
-    }
-
-    /// The server could not take the revocation now: the tokens stay, marked pending, and the
-    /// revocation is tried again at `retry_at`.
-    pub fn revocation_pending(
-        &self,
-        access_id: &str,
-        detail: &str,
-        retry_after: Option<i64>,
-        jitter: f64,
-        now: i64,
-    ) -> Result<GrantInfo> {
-        let g = self
-            .grant_row(access_id)?
-            .ok_or_else(|| Error::NotFound(access_id.to_owned()))?;
-        let n = g.attempts + 1;
-        let at = (n <= MAX_RETRIES).then(|| now + backoff_secs(n, jitter, retry_after));
-        self.conn()
-            .execute(
-                "UPDATE grants SET state = 'revocation_pending', detail = ?2, retry_at = ?3,
-                     attempts = ?4 WHERE token_id = ?1",
-                params![g.token_id, detail, at, n],
-            )
-            .map_err(self.storage())?;
-        self.grant(access_id, now)?
-            .ok_or_else(|| Error::NotFound(access_id.to_owned()))
-    }
-
-    /// Access tokens the watcher should act on by `now`: a refresh at 80% of the lifetime or
-    /// a scheduled retry, or a pending revocation. Tokens that need a sign-in are left alone.
-    pub fn grants_due(&self, now: i64) -> Result<Vec<(String, GrantState)>> {
+    /// What the watcher should do about grants: the access tokens due by `now` (a refresh at
+    /// 80% of the lifetime, a scheduled retry, or a pending revocation), and when the next one
+    /// falls due. Grants that need a sign-in, and retries that gave up, are left alone.
+    pub fn grants_due(&self, now: i64) -> Result<Due> {
         let conn = self.conn();
         let mut stmt = conn
             .prepare(
@@ -358,37 +316,51 @@ impl Vault {
                  WHERE t.revoked_at IS NULL AND g.state != 'sign_in_again'",
             )
             .map_err(self.storage())?;
+        type Row = (
+            String,
+            String,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+            String,
+        );
         let rows = stmt
             .query_map([], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
-                    r.get::<_, Option<i64>>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, String>(6)?,
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
                 ))
             })
             .map_err(self.storage())?
-            .collect::<rusqlite::Result<Vec<_>>>()
+            .collect::<rusqlite::Result<Vec<Row>>>()
             .map_err(self.storage())?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(id, state, retry_at, iat, exp, refresh, flow)| {
-                let state: GrantState = state.parse().ok()?;
-                let renewable = refresh.is_some() || flow == Flow::ClientCredentials.as_ref();
-                let due = match state {
-                    GrantState::RevocationPending | GrantState::Retrying => {
-                        retry_at.is_some_and(|at| at <= now)
-                    }
-                    _ => {
-                        renewable
-                            && matches!((iat, exp), (Some(i), Some(e)) if refresh_at(i, e) <= now)
-                    }
-                };
-                due.then_some((id, state))
-            })
-            .collect())
+        let mut due = Vec::new();
+        let mut next: Option<i64> = None;
+        for (id, state, retry_at, iat, exp, refresh, flow) in rows {
+            let Ok(state) = state.parse::<GrantState>() else {
+                continue;
+            };
+            let renewable = refresh.is_some() || flow == Flow::ClientCredentials.as_ref();
+            let at = match state {
+                GrantState::RevocationPending | GrantState::Retrying => retry_at,
+                _ if renewable => match (iat, exp) {
+                    (Some(i), Some(e)) => Some(refresh_at(i, e)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match at {
+                Some(at) if at <= now => due.push((id, state)),
+                Some(at) => next = Some(next.map_or(at, |n| n.min(at))),
+                None => {}
+            }
+        }
+        Ok((due, next))
     }
 }

@@ -18,11 +18,12 @@ mod oauth;
 pub mod paths;
 mod reconcile;
 pub mod remind;
+mod revoke;
 mod vault;
 mod write;
 
 pub use error::{Error, Result};
-pub use grants::Refreshed;
+pub use grants::{Due, Refreshed};
 pub use oauth::{RefreshLock, RefreshTicket};
 pub use reconcile::{RebuildReport, ReconcileReport};
 pub use vault::Vault;

@@ -11,6 +11,7 @@
 use std::fs::File;
 
 use rusqlite::{OptionalExtension, params};
+
 use tokenkeeper_core::{
     Secret, inspect,
     model::{ExpirySource, NewTokenMeta, TokenKind, TokenMeta},
@@ -67,7 +68,7 @@ impl Vault {
         if profile.client_id.trim().is_empty() {
             return Err(Error::invalid("Give the client id the server issued"));
         }
-        let mut p = profile.clone();
+        let mut p = profile.clone().with_flows();
         let key = client_key(&p.name);
         if let Some(s) = client_secret {
             let tag = ItemTag {
@@ -82,6 +83,7 @@ impl Vault {
                 ));
             }
             p.has_client_secret = true;
+            p = p.with_flows();
         }
         let config = serde_json::to_string(&p).map_err(|e| Error::invalid(e.to_string()))?;
         let has_key = p.has_client_secret.then_some(key);
@@ -108,12 +110,13 @@ impl Vault {
             .map_err(self.storage())?;
         Ok(rows
             .iter()
-            .filter_map(|c| serde_json::from_str(c).ok())
+            .filter_map(|c| serde_json::from_str::<Profile>(c).ok())
+            .map(Profile::with_flows)
             .collect())
     }
 
-    /// A profile and its client secret.
-    pub fn profile(&self, name: &str) -> Result<(Profile, Option<Secret>)> {
+    /// A profile, without touching the keyring.
+    pub fn profile_meta(&self, name: &str) -> Result<Profile> {
         let config: Option<String> = self
             .conn()
             .query_row("SELECT config FROM providers WHERE id = ?1", [name], |r| {
@@ -126,8 +129,14 @@ impl Vault {
                 "No provider profile `{name}`: add it with `tokenkeeper provider add {name} --issuer URL --client-id ID`"
             ))
         })?;
-        let p: Profile = serde_json::from_str(&config)
-            .map_err(|e| Error::invalid(format!("The profile `{name}` cannot be read: {e}")))?;
+        Ok(serde_json::from_str::<Profile>(&config)
+            .map_err(|e| Error::invalid(format!("The profile `{name}` cannot be read: {e}")))?
+            .with_flows())
+    }
+
+    /// A profile and its client secret.
+    pub fn profile(&self, name: &str) -> Result<(Profile, Option<Secret>)> {
+        let p = self.profile_meta(name)?;
         let secret = if p.has_client_secret {
             Some(self.secrets.get(&client_key(name))?.ok_or_else(|| {
                 Error::invalid(format!(
@@ -193,6 +202,15 @@ impl Vault {
                     .map(|n| n.replace(" (1)", ""))?
             }
         };
+        // The same name again from the same profile is a new sign-in for that token: its
+        // secrets are replaced in place (same id, same history), and the grant is well again.
+        let existing = crate::db::tokens::by_name(&self.conn(), Some(&profile.name), &name)
+            .map_err(self.storage())?;
+        if let Some(row) = existing.first()
+            && self.grant_access_id(&row.id)?.as_deref() == Some(row.id.as_str())
+        {
+            return self.sign_in_again(&row.id, profile, flow, issued, id_claims, now);
+        }
         let scopes = issued
             .scopes
             .clone()
@@ -233,6 +251,40 @@ impl Vault {
             )
             .map_err(self.storage())?;
         self.meta(&access.id, now)
+    }
+
+    fn sign_in_again(
+        &self,
+        access_id: &str,
+        profile: &Profile,
+        flow: Flow,
+        issued: &Issued,
+        id_claims: Option<serde_json::Value>,
+        now: i64,
+    ) -> Result<TokenMeta> {
+        let refresh_id = self.grant(access_id, now)?.and_then(|g| g.refresh_id);
+        let ticket = RefreshTicket {
+            access_id: access_id.to_owned(),
+            refresh_id,
+            refresh: None,
+            profile: profile.clone(),
+            client_secret: None,
+            flow,
+        };
+        self.finish_refresh(&ticket, issued, now)?;
+        self.conn()
+            .execute(
+                "UPDATE grants SET flow = ?2, id_claims = COALESCE(?3, id_claims) WHERE token_id = ?1",
+                params![access_id, flow.as_ref(), id_claims.map(|c| c.to_string())],
+            )
+            .map_err(self.storage())?;
+        self.record(
+            access_id,
+            tokenkeeper_core::model::EventKind::Edited,
+            "signed in again",
+            now,
+        )?;
+        self.meta(access_id, now)
     }
 
     pub(crate) fn add_refresh(

@@ -242,8 +242,19 @@ impl Vault {
             row.kind,
             secret.as_ref().ok().map(|s| s.expose()),
         );
+        let grant = self.grant(id, now)?;
         let can = match (guide, tokenkeeper_core::providers::api(&row.provider)) {
-            (Some(g), Some(_)) if row.revoked_at.is_none() => g.can,
+            _ if row.revoked_at.is_some() => Default::default(),
+            // An OAuth token is revoked at its server (RFC 7009) when the profile names one.
+            _ if grant.is_some() => tokenkeeper_core::providers::Can {
+                check: false,
+                revoke: grant
+                    .as_ref()
+                    .and_then(|g| self.profile_meta(&g.profile).ok())
+                    .is_some_and(|p| p.endpoints.revocation.is_some()),
+                rotate: false,
+            },
+            (Some(g), Some(_)) => g.can,
             _ => Default::default(),
         };
         let check = self.last_check(id)?;
@@ -271,7 +282,7 @@ impl Vault {
             check,
             guide: guide.map(|g| g.id.clone()),
             can,
-            grant: self.grant(id, now)?,
+            grant,
         })
     }
 

@@ -261,7 +261,7 @@ pub async fn refresh(
 }
 
 /// Revokes a token (RFC 7009). Ok means the server accepted it (200, also for a token it
-/// did not know). A 503 is [`Error::Unavailable`]: keep the token and try again later.
+/// did not know), or cannot revoke this JWT access token (`unsupported_token_type`). A 503 is [`Error::Unavailable`]: keep the token and try again later.
 pub async fn revoke(
     client: &Client,
     p: &Profile,
@@ -285,11 +285,18 @@ pub async fn revoke(
         StandardRevocableToken::AccessToken(oauth2::AccessToken::new(token.expose().to_owned()))
     };
     let http = wire::http(client);
-    c.revoke_token(t)
+    match c
+        .revoke_token(t)
         .map_err(|e| Error::Refused(e.to_string()))?
         .request_async(&http)
         .await
         .map_err(|e| failed("Revoking", e))
+    {
+        // Many servers cannot revoke a JWT access token (RFC 7009 §2.2.1); it lapses on its
+        // own, and revoking the grant's refresh token ended the grant.
+        Err(Error::OAuth { code, .. }) if code == "unsupported_token_type" && !is_refresh => Ok(()),
+        other => other,
+    }
 }
 
 /// Asks the server about a token (RFC 7662) and returns its answer as sent. Anything but
