@@ -258,7 +258,8 @@ pub fn refresh(vault: &Vault, id: &str) -> Result<TokenMeta> {
         .ok_or_else(|| Error::Unsupported("Only tokens from a sign-in can be refreshed".into()))?;
     let client = client()?;
     let rt = tauri::async_runtime::handle();
-    let done = vault.refresh_with(&access, now, rand::random::<f64>(), |t| {
+    let now_ms = || chrono::Utc::now().timestamp_millis();
+    let done = vault.refresh_with(&access, now_ms(), now_ms, rand::random::<f64>(), |t| {
         rt.block_on(oauth::renew(
             &client,
             &t.profile,

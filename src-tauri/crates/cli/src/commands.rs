@@ -28,9 +28,16 @@ fn clock() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// When this command started (unix ms): what a refresh was asked for at.
+static STARTED_MS: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+
+pub(crate) fn started_ms() -> i64 {
+    *STARTED_MS.get_or_init(|| chrono::Utc::now().timestamp_millis())
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
     // The one clock read: every command below works as of this instant.
-    let now = chrono::Utc::now().timestamp();
+    let now = started_ms().div_euclid(1000);
     match cli.command {
         Command::Due {
             within,
@@ -80,7 +87,9 @@ fn run_command(command: Command, now: i64) -> Result<()> {
             },
             clock,
         ),
-        Command::Refresh { token, json } => oauth::refresh(&open_vault(now)?, &token, json, clock),
+        Command::Refresh { token, json } => {
+            oauth::refresh(&open_vault(now)?, &token, json, started_ms())
+        }
         Command::Rotate { token, json } => provider::rotate(&open_vault(now)?, &token, json, now),
         Command::Edit {
             token,

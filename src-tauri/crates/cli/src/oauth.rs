@@ -251,10 +251,12 @@ fn access_of(vault: &Vault, key: &str) -> Result<String> {
     })
 }
 
-pub fn refresh(vault: &Vault, key: &str, json: bool, clock: impl Fn() -> i64) -> Result<()> {
+/// Refreshes the grant `key` belongs to; `asked_ms` is when the command started.
+pub fn refresh(vault: &Vault, key: &str, json: bool, asked_ms: i64) -> Result<()> {
     let access = access_of(vault, key)?;
     let client = Client::new()?;
-    let done = vault.refresh_with(&access, &clock, rand::random::<f64>(), |t| {
+    let clock_ms = || chrono::Utc::now().timestamp_millis();
+    let done = vault.refresh_with(&access, asked_ms, clock_ms, rand::random::<f64>(), |t| {
         block_on(oauth::renew(
             &client,
             &t.profile,

@@ -204,26 +204,27 @@ impl std::fmt::Debug for Issued {
 /// Share of an access token's lifetime after which it is refreshed.
 pub const REFRESH_AT_PERCENT: i64 = 80;
 
-/// A refresh asked for within this many seconds of the last one is answered with the last
-/// one: the app and the CLI asking at once make one token request, not two (with rotation,
-/// a second would revoke the grant).
-pub const REFRESH_DEDUP_SECS: i64 = 10;
+/// The soonest a token is refreshed after it was issued.
+pub const MIN_REFRESH_SECS: i64 = 10;
 
 /// Transient failures in a row before the watcher stops retrying and says so.
 pub const MAX_RETRIES: u32 = 6;
 
 /// When to refresh a token issued at `issued_at` that lapses at `expires_at`: at 80% of its
-/// lifetime, and never sooner than [`REFRESH_DEDUP_SECS`] after it was issued (a server that
+/// lifetime, and never sooner than [`MIN_REFRESH_SECS`] after it was issued (a server that
 /// hands out seconds-long tokens does not get a refresh loop).
 pub fn refresh_at(issued_at: i64, expires_at: i64) -> i64 {
     (issued_at + (expires_at - issued_at).max(0) * REFRESH_AT_PERCENT / 100)
-        .max(issued_at + REFRESH_DEDUP_SECS)
+        .max(issued_at + MIN_REFRESH_SECS)
 }
 
-/// Whether a token set at `set_at` was refreshed so recently that asking again now would be a
-/// second request for the same thing.
-pub fn just_refreshed(set_at: i64, now: i64) -> bool {
-    (0..REFRESH_DEDUP_SECS).contains(&(now - set_at))
+/// Whether a refresh asked for at `asked_at_ms` is already answered by the grant's last refresh
+/// (at `refreshed_at_ms`): one that finished after the caller asked, while it waited for the
+/// lock. So the app and any number of CLIs asking at once make one token request (with
+/// rotation, a second one on the same refresh token would revoke the whole grant), while a
+/// refresh asked for after the last one finished is made.
+pub fn refreshed_since(refreshed_at_ms: Option<i64>, asked_at_ms: i64) -> bool {
+    refreshed_at_ms.is_some_and(|done| done >= asked_at_ms)
 }
 
 /// Seconds to wait before retry `attempt` (1-based): exponential from 5 s, capped at 10 min,

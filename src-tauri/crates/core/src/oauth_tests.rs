@@ -12,12 +12,13 @@ fn refresh_happens_at_eighty_percent_of_the_lifetime() {
 }
 
 #[test]
-fn only_a_refresh_moments_ago_counts_as_just_done() {
-    assert!(just_refreshed(100, 100));
-    assert!(just_refreshed(100, 109));
-    assert!(!just_refreshed(100, 110));
-    // A clock that went back does not pin a token as fresh.
-    assert!(!just_refreshed(100, 50));
+fn only_a_refresh_finished_after_asking_answers_the_ask() {
+    // Asked at 1000 ms; another caller's refresh finished at 1500 ms while this one waited.
+    assert!(refreshed_since(Some(1500), 1000));
+    assert!(refreshed_since(Some(1000), 1000));
+    // Asked after the last refresh finished: a refresh is made.
+    assert!(!refreshed_since(Some(999), 1000));
+    assert!(!refreshed_since(None, 1000));
 }
 
 #[test]

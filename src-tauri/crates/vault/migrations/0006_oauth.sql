@@ -14,6 +14,6 @@ CREATE TABLE grants (
     attempts    INTEGER NOT NULL DEFAULT 0,
     id_claims   TEXT,                          -- the ID token's claims as JSON, never the token
     id_verified INTEGER NOT NULL DEFAULT 0,
-    refreshed_at INTEGER                       -- the last refresh this grant made
+    refreshed_at_ms INTEGER                    -- when its last refresh was stored (unix ms)
 );
 CREATE INDEX grants_by_refresh ON grants (refresh_id);

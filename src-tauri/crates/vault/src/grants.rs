@@ -9,7 +9,7 @@ use tokenkeeper_core::{
     model::{EventKind, TokenMeta},
     oauth::{
         Failed, Failure, Flow, GrantInfo, GrantState, Issued, MAX_RETRIES, backoff_secs,
-        just_refreshed, refresh_at,
+        refresh_at, refreshed_since,
     },
 };
 
@@ -40,11 +40,11 @@ pub(crate) struct GrantRow {
     pub(crate) attempts: u32,
     pub(crate) id_claims: Option<String>,
     pub(crate) id_verified: bool,
-    pub(crate) refreshed_at: Option<i64>,
+    pub(crate) refreshed_at_ms: Option<i64>,
 }
 
 const COLUMNS: &str = "token_id, profile, flow, refresh_id, state, detail, retry_at, attempts,
-    id_claims, id_verified, refreshed_at";
+    id_claims, id_verified, refreshed_at_ms";
 
 fn grant_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<GrantRow> {
     let word = |i: usize| -> rusqlite::Result<String> { r.get(i) };
@@ -59,7 +59,7 @@ fn grant_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<GrantRow> {
         attempts: r.get(7)?,
         id_claims: r.get(8)?,
         id_verified: r.get(9)?,
-        refreshed_at: r.get(10)?,
+        refreshed_at_ms: r.get(10)?,
     })
 }
 
@@ -133,7 +133,12 @@ impl Vault {
 
     /// Under the lock: what to refresh with, or the token another caller refreshed moments
     /// ago. A grant that needs a new sign-in is an error, with no request made.
-    pub(crate) fn begin_refresh(&self, lock: &RefreshLock, now: i64) -> Result<Begin> {
+    pub(crate) fn begin_refresh(
+        &self,
+        lock: &RefreshLock,
+        asked_at_ms: i64,
+        now: i64,
+    ) -> Result<Begin> {
         let id = &lock.access_id;
         let g = self
             .grant_row(id)?
@@ -151,7 +156,7 @@ impl Vault {
                 detail: g.detail.unwrap_or_else(|| "the server ended it".into()),
             });
         }
-        if g.refreshed_at.is_some_and(|at| just_refreshed(at, now)) {
+        if refreshed_since(g.refreshed_at_ms, asked_at_ms) {
             return Ok(Begin::Fresh(Box::new(self.meta(id, now)?)));
         }
         let (profile, client_secret) = self.profile(&g.profile)?;
@@ -182,8 +187,9 @@ impl Vault {
         &self,
         t: &RefreshTicket,
         issued: &Issued,
-        now: i64,
+        now_ms: i64,
     ) -> Result<TokenMeta> {
+        let now = now_ms / 1000;
         let mut refresh_id = t.refresh_id.clone();
         if let Some(new) = &issued.refresh {
             match &refresh_id {
@@ -202,8 +208,8 @@ impl Vault {
         let conn = self.conn();
         conn.execute(
             "UPDATE grants SET state = 'ok', detail = NULL, retry_at = NULL, attempts = 0,
-                 refreshed_at = ?2, refresh_id = ?3 WHERE token_id = ?1",
-            params![t.access_id, now, refresh_id],
+                 refreshed_at_ms = ?2, refresh_id = ?3 WHERE token_id = ?1",
+            params![t.access_id, now_ms, refresh_id],
         )
         .map_err(self.storage())?;
         let rotated = if issued.refresh.is_some() {
@@ -217,18 +223,21 @@ impl Vault {
         self.meta(&t.access_id, now)
     }
 
-    /// The whole refresh of `access_id`: waits for the lock, skips the request when another
-    /// caller refreshed moments ago, calls `ask` (the token request) and stores its result, or
-    /// records its failure (the current tokens stay). `clock` is read after the lock is held.
+    /// The whole refresh of `access_id`, asked for at `asked_at_ms`: waits for the lock, skips
+    /// the request when another caller's refresh finished after this one asked, calls `ask`
+    /// (the token request) and stores its result, or records its failure (the current tokens
+    /// stay). `clock_ms` (unix ms) dates what is stored.
     pub fn refresh_with(
         &self,
         access_id: &str,
-        clock: impl Fn() -> i64,
+        asked_at_ms: i64,
+        clock_ms: impl Fn() -> i64,
         jitter: f64,
         ask: impl FnOnce(&RefreshTicket) -> std::result::Result<Issued, Failed>,
     ) -> Result<Refreshed> {
         let lock = self.lock_refresh(access_id)?;
-        let ticket = match self.begin_refresh(&lock, clock())? {
+        let clock = || clock_ms() / 1000;
+        let ticket = match self.begin_refresh(&lock, asked_at_ms, clock())? {
             Begin::Fresh(meta) => {
                 return Ok(Refreshed {
                     meta: *meta,
@@ -239,7 +248,7 @@ impl Vault {
         };
         match ask(&ticket) {
             Ok(issued) => Ok(Refreshed {
-                meta: self.finish_refresh(&ticket, &issued, clock())?,
+                meta: self.finish_refresh(&ticket, &issued, clock_ms())?,
                 asked: true,
             }),
             Err(f) => {

@@ -271,7 +271,7 @@ impl Vault {
             client_secret: None,
             flow,
         };
-        self.finish_refresh(&ticket, issued, now)?;
+        self.finish_refresh(&ticket, issued, now * 1000)?;
         self.conn()
             .execute(
                 "UPDATE grants SET flow = ?2, id_claims = COALESCE(?3, id_claims) WHERE token_id = ?1",

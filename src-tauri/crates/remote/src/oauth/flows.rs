@@ -6,7 +6,7 @@ use std::time::Duration;
 use oauth2::{
     AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, DeviceAuthorizationUrl,
     EndpointNotSet, EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
-    RevocationUrl, Scope, StandardDeviceAuthorizationResponse, StandardRevocableToken, TokenUrl,
+    Scope, StandardDeviceAuthorizationResponse, StandardRevocableToken, TokenUrl,
     basic::{BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse},
 };
 use reqwest::Method;
@@ -261,7 +261,9 @@ pub async fn refresh(
 }
 
 /// Revokes a token (RFC 7009). Ok means the server accepted it (200, also for a token it
-/// did not know), or cannot revoke this JWT access token (`unsupported_token_type`). A 503 is [`Error::Unavailable`]: keep the token and try again later.
+/// did not know), or cannot revoke this JWT access token (`unsupported_token_type`). A 503 is
+/// [`Error::Unavailable`]: keep the token and try again later. Sent by the app's own client,
+/// not the `oauth2` crate's, which refuses a plain-http endpoint even on loopback.
 pub async fn revoke(
     client: &Client,
     p: &Profile,
@@ -275,51 +277,31 @@ pub async fn revoke(
             p.name
         ))
     })?;
-    origin(url)?;
-    let c = base(p, secret)?.set_revocation_url(
-        RevocationUrl::new(url.to_owned()).map_err(bad_url("revocation endpoint"))?,
-    );
-    let t = if is_refresh {
-        StandardRevocableToken::RefreshToken(RefreshToken::new(token.expose().to_owned()))
-    } else {
-        StandardRevocableToken::AccessToken(oauth2::AccessToken::new(token.expose().to_owned()))
-    };
-    let http = wire::http(client);
-    match c
-        .revoke_token(t)
-        .map_err(|e| Error::Refused(e.to_string()))?
-        .request_async(&http)
-        .await
-        .map_err(|e| failed("Revoking", e))
-    {
-        // Many servers cannot revoke a JWT access token (RFC 7009 §2.2.1); it lapses on its
-        // own, and revoking the grant's refresh token ended the grant.
-        Err(Error::OAuth { code, .. }) if code == "unsupported_token_type" && !is_refresh => Ok(()),
-        other => other,
-    }
-}
-
-/// Asks the server about a token (RFC 7662) and returns its answer as sent. Anything but
-/// `"active": true` means inactive.
-pub async fn introspect(
-    client: &Client,
-    p: &Profile,
-    secret: Option<&Secret>,
-    token: &Secret,
-    is_refresh: bool,
-) -> Result<serde_json::Value> {
-    let url = p.endpoints.introspection.as_deref().ok_or_else(|| {
-        Error::Unsupported(format!(
-            "{}: the server has no introspection endpoint (RFC 7662)",
-            p.name
-        ))
-    })?;
-    let o = origin(url)?;
     let hint = if is_refresh {
         "refresh_token"
     } else {
         "access_token"
     };
+    match form_post(client, p, secret, url, token, hint).await {
+        Ok(_) => Ok(()),
+        // Many servers cannot revoke a JWT access token (RFC 7009 §2.2.1); it lapses on its
+        // own, and revoking the grant's refresh token ended the grant.
+        Err(Error::OAuth { code, .. }) if code == "unsupported_token_type" && !is_refresh => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// A client-authenticated form POST of `token` to an RFC 7009 / 7662 endpoint; the answer's
+/// body when it is a 2xx. A 5xx, 429 or network failure is [`Error::Unavailable`].
+async fn form_post(
+    client: &Client,
+    p: &Profile,
+    secret: Option<&Secret>,
+    url: &str,
+    token: &Secret,
+    hint: &str,
+) -> Result<crate::http::Answer> {
+    let o = origin(url)?;
     let mut fields = vec![
         ("token", Zeroizing::new(token.expose().to_owned())),
         ("token_type_hint", Zeroizing::new(hint.to_owned())),
@@ -345,22 +327,46 @@ pub async fn introspect(
             e => e,
         })?;
     let status = answer.status.as_u16();
-    if !answer.status.is_success() {
+    if answer.status.is_success() {
+        return Ok(answer);
+    }
+    let where_ = url.split(['?', '#']).next().unwrap_or(url);
+    Err(if status >= 500 || status == 429 {
+        Error::Unavailable {
+            message: format!("{where_} answered {status}; try again later"),
+            retry_after: answer.retry_after(chrono::Utc::now().timestamp()),
+        }
+    } else {
         let v = answer.json();
         let code = v["error"].as_str().unwrap_or("").to_owned();
-        return Err(if status >= 500 || status == 429 {
-            Error::Unavailable {
-                message: format!("{url} answered {status}; try again later"),
-                retry_after: answer.retry_after(chrono::Utc::now().timestamp()),
-            }
-        } else {
-            Error::OAuth {
-                description: format!("Introspection: the server answered {status} {code}"),
-                code,
-            }
-        });
-    }
-    match answer.json() {
+        Error::OAuth {
+            description: format!("{where_} answered {status} {code}"),
+            code,
+        }
+    })
+}
+
+/// Asks the server about a token (RFC 7662) and returns its answer as sent. Anything but
+/// `"active": true` means inactive.
+pub async fn introspect(
+    client: &Client,
+    p: &Profile,
+    secret: Option<&Secret>,
+    token: &Secret,
+    is_refresh: bool,
+) -> Result<serde_json::Value> {
+    let url = p.endpoints.introspection.as_deref().ok_or_else(|| {
+        Error::Unsupported(format!(
+            "{}: the server has no introspection endpoint (RFC 7662)",
+            p.name
+        ))
+    })?;
+    let hint = if is_refresh {
+        "refresh_token"
+    } else {
+        "access_token"
+    };
+    match form_post(client, p, secret, url, token, hint).await?.json() {
         v @ serde_json::Value::Object(_) => Ok(v),
         _ => Err(Error::Rejected(format!(
             "{url} did not answer with a JSON object"
