@@ -339,6 +339,8 @@ fn demo_grants(vault: &Vault, ids: &mut Vec<(String, String)>) {
             expires_in: Some(H),
             refresh_expires_in: None,
             scopes: None,
+            id_verified: false,
+            access_signature: None,
         };
         let meta = vault
             .store_grant(&profile, flow, Some(name), &issued, signed_in)

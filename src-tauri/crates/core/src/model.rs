@@ -55,6 +55,8 @@ pub enum Status {
 }
 
 /// What is known about a token's signature.
+#[derive(strum::EnumString, strum::AsRefStr)]
+#[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]

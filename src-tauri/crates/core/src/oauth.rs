@@ -125,6 +125,8 @@ pub struct GrantInfo {
     #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown> | null"))]
     pub id_claims: Option<serde_json::Value>,
     pub id_verified: bool,
+    /// A JWT access token's signature against the issuer's keys, when it was checked.
+    pub access_signature: Option<crate::model::SignatureState>,
 }
 
 /// A profile as the user enters it: an issuer to discover, or endpoints typed in.
@@ -189,6 +191,10 @@ pub struct Issued {
     pub refresh_expires_in: Option<i64>,
     /// The scopes granted, when the server says (else those asked for).
     pub scopes: Option<Vec<String>>,
+    /// The ID token passed its checks against the issuer's key set.
+    pub id_verified: bool,
+    /// A JWT access token's signature against the issuer's key set (None: not checked).
+    pub access_signature: Option<crate::model::SignatureState>,
 }
 
 impl std::fmt::Debug for Issued {

@@ -64,7 +64,7 @@ fn key_origin(url: &str) -> Result<crate::http::Origin> {
     })
 }
 
-async fn fetch(client: &Client, url: &str) -> Result<String> {
+pub(crate) async fn fetch(client: &Client, url: &str) -> Result<String> {
     let first = key_origin(url)?;
     let mut current = url.to_owned();
     for _ in 0..=MAX_REDIRECTS {

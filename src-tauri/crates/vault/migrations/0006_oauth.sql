@@ -14,6 +14,7 @@ CREATE TABLE grants (
     attempts    INTEGER NOT NULL DEFAULT 0,
     id_claims   TEXT,                          -- the ID token's claims as JSON, never the token
     id_verified INTEGER NOT NULL DEFAULT 0,
+    access_signature TEXT,                     -- a JWT access token checked against the issuer's keys
     refreshed_at_ms INTEGER                    -- when its last refresh was stored (unix ms)
 );
 CREATE INDEX grants_by_refresh ON grants (refresh_id);

@@ -6,7 +6,7 @@ use std::fs::{File, OpenOptions};
 use rusqlite::{OptionalExtension, params};
 use tokenkeeper_core::{
     clock::rfc3339,
-    model::{EventKind, TokenMeta},
+    model::{EventKind, SignatureState, TokenMeta},
     oauth::{
         Failed, Failure, Flow, GrantInfo, GrantState, Issued, MAX_RETRIES, backoff_secs,
         refresh_at, refreshed_since,
@@ -41,10 +41,11 @@ pub(crate) struct GrantRow {
     pub(crate) id_claims: Option<String>,
     pub(crate) id_verified: bool,
     pub(crate) refreshed_at_ms: Option<i64>,
+    pub(crate) access_signature: Option<SignatureState>,
 }
 
 const COLUMNS: &str = "token_id, profile, flow, refresh_id, state, detail, retry_at, attempts,
-    id_claims, id_verified, refreshed_at_ms";
+    id_claims, id_verified, refreshed_at_ms, access_signature";
 
 fn grant_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<GrantRow> {
     let word = |i: usize| -> rusqlite::Result<String> { r.get(i) };
@@ -60,6 +61,7 @@ fn grant_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<GrantRow> {
         id_claims: r.get(8)?,
         id_verified: r.get(9)?,
         refreshed_at_ms: r.get(10)?,
+        access_signature: r.get::<_, Option<String>>(11)?.and_then(|w| w.parse().ok()),
     })
 }
 
@@ -107,6 +109,7 @@ impl Vault {
             },
             id_claims: g.id_claims.and_then(|c| serde_json::from_str(&c).ok()),
             id_verified: g.id_verified,
+            access_signature: g.access_signature,
         }))
     }
 
@@ -208,8 +211,15 @@ impl Vault {
         let conn = self.conn();
         conn.execute(
             "UPDATE grants SET state = 'ok', detail = NULL, retry_at = NULL, attempts = 0,
-                 refreshed_at_ms = ?2, refresh_id = ?3 WHERE token_id = ?1",
-            params![t.access_id, now_ms, refresh_id],
+                 refreshed_at_ms = ?2, refresh_id = ?3, access_signature = ?4,
+                 id_verified = CASE WHEN ?5 THEN 1 ELSE id_verified END WHERE token_id = ?1",
+            params![
+                t.access_id,
+                now_ms,
+                refresh_id,
+                issued.access_signature.map(|s| s.as_ref().to_owned()),
+                issued.id_verified
+            ],
         )
         .map_err(self.storage())?;
         let rotated = if issued.refresh.is_some() {

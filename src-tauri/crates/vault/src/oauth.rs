@@ -239,14 +239,17 @@ impl Vault {
         };
         self.conn()
             .execute(
-                "INSERT INTO grants (token_id, profile, flow, refresh_id, id_claims)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO grants (token_id, profile, flow, refresh_id, id_claims, id_verified,
+                     access_signature)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
                     access.id,
                     profile.name,
                     flow.as_ref(),
                     refresh_id,
-                    id_claims.map(|c| c.to_string())
+                    id_claims.map(|c| c.to_string()),
+                    issued.id_verified,
+                    issued.access_signature.map(|s| s.as_ref().to_owned())
                 ],
             )
             .map_err(self.storage())?;

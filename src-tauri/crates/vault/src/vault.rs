@@ -266,6 +266,14 @@ impl Vault {
                     let mut insp = i.inspection;
                     // A stored token's status is the row's: it knows revocation and overrides.
                     insp.status = meta.status;
+                    // A sign-in's JWT access token was checked against its issuer's keys.
+                    if let Some(sig) = grant.as_ref().and_then(|g| g.access_signature)
+                        && grant
+                            .as_ref()
+                            .is_some_and(|g| g.refresh_id.as_deref() != Some(id))
+                    {
+                        insp.signature = sig;
+                    }
                     (Some(insp), Some(secret.masked(i.prefix)), None)
                 }
                 Err(e) => (None, Some(secret.masked(None)), Some(e.info())),

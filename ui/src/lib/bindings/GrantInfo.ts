@@ -2,6 +2,7 @@
 import type { ExpirySource } from "./ExpirySource";
 import type { Flow } from "./Flow";
 import type { GrantState } from "./GrantState";
+import type { SignatureState } from "./SignatureState";
 
 /**
  * What the app knows about an OAuth token's grant. Never holds a secret.
@@ -22,4 +23,8 @@ refresh_at: string | null,
 /**
  * The ID token's claims (unverified unless `id_verified`), never the ID token itself.
  */
-id_claims: Record<string, unknown> | null, id_verified: boolean, };
+id_claims: Record<string, unknown> | null, id_verified: boolean, 
+/**
+ * A JWT access token's signature against the issuer's keys, when it was checked.
+ */
+access_signature: SignatureState | null, };

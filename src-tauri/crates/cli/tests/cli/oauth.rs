@@ -69,6 +69,8 @@ fn the_code_flow_with_pkce_stores_the_tokens_in_the_keyring_and_shows_their_clai
     assert_eq!(shown["claims"]["aud"], "urn:tokenkeeper:api", "{shown}");
     assert_eq!(shown["claims"]["sub"], "alice");
     assert_eq!(shown["grant"]["id_claims"]["sub"], "alice");
+    assert_eq!(shown["grant"]["id_verified"], true, "checked against the issuer's JWKS");
+    assert_eq!(shown["grant"]["access_signature"], "valid");
     assert_eq!(shown["grant"]["state"], "ok");
     assert!(
         shown["grant"]["refresh_expires_at"].is_string(),
@@ -248,6 +250,7 @@ fn client_credentials_use_the_confidential_client_and_renew_by_asking_again() {
     let shown = show(&tk, "svc/ci");
     assert_eq!(shown["claims"]["aud"], "urn:tokenkeeper:api");
     assert_eq!(shown["claims"]["client_id"], "tk-confidential");
+    assert_eq!(shown["grant"]["access_signature"], "valid");
     assert!(shown["grant"]["refresh_id"].is_null());
     // The client secret is in the keyring (beside the token), never in the database.
     assert_eq!(tk.keyring_items().len(), 2);

@@ -43,6 +43,13 @@ fn bad_url(what: &str) -> impl Fn(url::ParseError) -> Error + '_ {
     move |e| Error::Refused(format!("The profile's {what} is not a URL: {e}"))
 }
 
+/// The app's view of a token answer, its JWTs checked against the issuer's keys.
+async fn checked(client: &Client, p: &Profile, answer: TokenAnswer) -> Result<Grant> {
+    let mut g = super::grant(answer);
+    super::keys::check(client, p, &mut g, chrono::Utc::now().timestamp()).await?;
+    Ok(g)
+}
+
 /// A client for the profile's token endpoint, with the client secret when there is one.
 fn base(p: &Profile, secret: Option<&Secret>) -> Result<OAuth> {
     origin(&p.endpoints.token)?;
@@ -151,7 +158,7 @@ impl PendingCode {
             .request_async(&http)
             .await
             .map_err(|e| failed("Exchanging the sign-in code", e))?;
-        Ok(super::grant(answer))
+        checked(client, p, answer).await
     }
 }
 
@@ -219,7 +226,7 @@ impl PendingDevice {
             .request_async(&http, tokio::time::sleep, Some(self.expires_in))
             .await
             .map_err(|e| failed("Waiting for the device sign-in", e))?;
-        Ok(super::grant(answer))
+        checked(client, p, answer).await
     }
 }
 
@@ -235,7 +242,7 @@ pub async fn client_credentials(client: &Client, p: &Profile, secret: &Secret) -
         .request_async(&http)
         .await
         .map_err(|e| failed("Asking for a client token", e))?;
-    Ok(super::grant(answer))
+    checked(client, p, answer).await
 }
 
 /// Exchanges a refresh token. The caller keeps the old refresh token until the new one (if
@@ -257,7 +264,7 @@ pub async fn refresh(
         .request_async(&http)
         .await
         .map_err(|e| failed("Refreshing", e))?;
-    Ok(super::grant(answer))
+    checked(client, p, answer).await
 }
 
 /// Revokes a token (RFC 7009). Ok means the server accepted it (200, also for a token it

@@ -7,6 +7,7 @@
 
 mod discovery;
 mod flows;
+mod keys;
 pub mod listener;
 mod wire;
 
@@ -65,6 +66,8 @@ pub(crate) fn grant(t: TokenAnswer) -> Grant {
             scopes: t
                 .scopes()
                 .map(|s| s.iter().map(|s| s.to_string()).collect()),
+            id_verified: false,
+            access_signature: None,
         }
     }
 }
