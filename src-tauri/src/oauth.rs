@@ -193,8 +193,12 @@ pub async fn start_login(
             page: page.clone(),
         },
     );
-    if flow == Flow::Code {
-        open_page(app, &page)?;
+    // No browser to open (none installed, a headless session) is no failure: the UI shows the
+    // address to copy, and the listener waits all the same.
+    if flow == Flow::Code
+        && let Err(e) = open_page(app, &page)
+    {
+        tracing::info!("{e}");
     }
     Ok(answer)
 }

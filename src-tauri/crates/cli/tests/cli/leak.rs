@@ -9,7 +9,7 @@ use crate::{Tk, assert_success, keyring_available, random_alnum, support};
 /// Every file under `dir` whose bytes contain `needle`. Read by `cat`, not by this process:
 /// closing any descriptor of the database here would drop the SQLite locks of `_keep_wal`
 /// (POSIX locks are per process), and the next CLI run would delete the -wal file.
-fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
+pub(crate) fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
     let mut hits = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {

@@ -15,6 +15,7 @@ mod keyring;
 mod leak;
 mod oauth;
 mod oauth_faults;
+mod oauth_leak;
 mod oidc;
 mod providers;
 mod remind;

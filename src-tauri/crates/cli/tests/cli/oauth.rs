@@ -69,7 +69,10 @@ fn the_code_flow_with_pkce_stores_the_tokens_in_the_keyring_and_shows_their_clai
     assert_eq!(shown["claims"]["aud"], "urn:tokenkeeper:api", "{shown}");
     assert_eq!(shown["claims"]["sub"], "alice");
     assert_eq!(shown["grant"]["id_claims"]["sub"], "alice");
-    assert_eq!(shown["grant"]["id_verified"], true, "checked against the issuer's JWKS");
+    assert_eq!(
+        shown["grant"]["id_verified"], true,
+        "checked against the issuer's JWKS"
+    );
     assert_eq!(shown["grant"]["access_signature"], "valid");
     assert_eq!(shown["grant"]["state"], "ok");
     assert!(
