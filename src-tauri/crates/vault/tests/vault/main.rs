@@ -8,6 +8,7 @@
 
 mod checks;
 mod folder;
+mod grants;
 mod keyring;
 mod protocol;
 mod reconcile;
