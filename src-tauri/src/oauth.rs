@@ -63,6 +63,11 @@ pub async fn save_profile(
     input: ProfileInput,
     client_secret: Option<tokenkeeper_core::Secret>,
 ) -> Result<Profile> {
+    // Checked before anything is asked of the network.
+    tokenkeeper_core::oauth::validate_profile_name(input.name.trim()).map_err(Error::invalid)?;
+    if input.client_id.trim().is_empty() {
+        return Err(Error::invalid("Give the client id the server issued"));
+    }
     let issuer = input
         .issuer
         .as_deref()

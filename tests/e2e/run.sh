@@ -13,6 +13,7 @@
 #              reminder test watches Notify calls with dbus-monitor
 #   providers  port 4452: its own data folder, with every TOKENKEEPER_API_BASE_* pointed at the
 #              provider fixture (target/debug/examples/provider-fixture) on 127.0.0.1
+#   oauth      port 4454: its own data folder; a real OIDC provider (tests/oauth) on 127.0.0.1
 # Each driver's stderr (which carries the app's stderr) goes to a log in the work folder.
 # Everything started here is stopped on exit; the whole run is bounded by TK_E2E_TIMEOUT
 # (600 s). Ends with "N passed, N failed"; exits non-zero when a test failed.
@@ -131,8 +132,19 @@ start_driver providers $((BASE_PORT + 8)) "$WORK/home-providers" "$RUN_ID-provid
   TOKENKEEPER_API_BASE_GITHUB="$FIXTURE" TOKENKEEPER_API_BASE_GITLAB="$FIXTURE" \
   TOKENKEEPER_API_BASE_META="$FIXTURE" TOKENKEEPER_API_BASE_SLACK="$FIXTURE" \
   TOKENKEEPER_API_BASE_NPM="$FIXTURE"
+# A real OpenID Connect provider (npm's oidc-provider, tests/oauth) on 127.0.0.1, with 30 s access
+# tokens so the app's watcher refreshes one at 80% of its lifetime while the suite watches.
+[ -d tests/oauth/node_modules/oidc-provider ] || { echo "error: tests/oauth is not installed: run scripts/deps.sh --test" >&2; exit 1; }
+TK_OIDC_ACCESS_TTL=30 node tests/oauth/server.mjs --ignore-stdin >"$WORK/oidc.out" 2>"$WORK/oidc.log" &
+started+=("$!")
+for _ in $(seq 100); do [ -s "$WORK/oidc.out" ] && break; sleep 0.1; done
+OIDC_ISSUER="$(sed -n 's/.*"issuer":"\([^"]*\)".*/\1/p' "$WORK/oidc.out")"
+[ -n "$OIDC_ISSUER" ] || { echo "error: the OIDC provider did not start (see $WORK/oidc.log)" >&2; exit 1; }
+mkdir -p -m 700 "$WORK/home-oauth"
+start_driver oauth $((BASE_PORT + 10)) "$WORK/home-oauth" "$RUN_ID-oauth"
 drivers+="}"
 
+export TK_E2E_OIDC_ISSUER="$OIDC_ISSUER"
 export TK_E2E_ROOT="$ROOT" TK_E2E_APP="$APP" TK_E2E_CLI="$CLI" TK_E2E_WORK="$WORK" TK_E2E_DRIVERS="$drivers"
 set +e
 timeout --kill-after=10 "${TK_E2E_TIMEOUT:-600}" node tests/e2e/main.mjs "$@"

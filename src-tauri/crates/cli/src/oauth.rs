@@ -62,6 +62,8 @@ pub fn provider(vault: &Vault, command: ProviderCommand, now: i64) -> Result<()>
                 introspection_endpoint,
                 json,
             } = *add;
+            // Checked before anything is asked of the network.
+            tokenkeeper_core::oauth::validate_profile_name(&name).map_err(anyhow::Error::msg)?;
             let refresh_lifetime_secs = refresh_lifetime
                 .as_deref()
                 .map(parse_duration)

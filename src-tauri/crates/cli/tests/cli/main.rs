@@ -16,6 +16,7 @@ mod leak;
 mod oauth;
 mod oauth_faults;
 mod oauth_leak;
+mod oauth_profiles;
 mod oidc;
 mod providers;
 mod remind;
