@@ -27,6 +27,8 @@ const MAX_CACHED: usize = 16;
 struct Cached {
     keys: JwkSet,
     fetched: Instant,
+    /// The last time a token's unknown kid made us fetch again.
+    refetched: Option<Instant>,
 }
 
 fn cache() -> &'static Mutex<HashMap<String, Cached>> {
@@ -53,26 +55,42 @@ async fn load(client: &Client, uri: &str) -> Result<JwkSet> {
     {
         c.remove(&oldest);
     }
+    let refetched = c.get(uri).and_then(|e| e.refetched);
     c.insert(
         uri.to_owned(),
         Cached {
             keys: keys.clone(),
             fetched: Instant::now(),
+            refetched,
         },
     );
     Ok(keys)
 }
 
+/// Whether an unknown kid may fetch the set at `uri` again now (once a minute at most); if
+/// so, the attempt is recorded.
+fn may_refetch(uri: &str) -> bool {
+    let mut c = cache().lock().unwrap_or_else(|p| p.into_inner());
+    match c.get_mut(uri) {
+        Some(e) if e.refetched.is_none_or(|at| at.elapsed() >= REFETCH_AFTER) => {
+            e.refetched = Some(Instant::now());
+            true
+        }
+        _ => false,
+    }
+}
+
 /// The signature state of `token` against the key set at `uri`.
 async fn signature(client: &Client, uri: &str, token: &str, now: i64) -> Result<SignatureState> {
-    let keys = match cached(uri, FRESH_FOR) {
-        Some(k) => k,
-        None => load(client, uri).await?,
+    let (keys, just_loaded) = match cached(uri, FRESH_FOR) {
+        Some(k) => (k, false),
+        None => (load(client, uri).await?, true),
     };
     match verify::verify(token, &keys, now) {
         Ok(i) => Ok(i.inspection.signature),
-        // A kid the cached set lacks: the issuer may have rotated its keys. Once.
-        Err(tokenkeeper_core::Error::KeyInvalid(_)) if cached(uri, REFETCH_AFTER).is_none() => {
+        // A kid a cached set lacks: the issuer may have rotated its keys. Fetched again once
+        // (not for a set fetched just now, and not more than once a minute).
+        Err(tokenkeeper_core::Error::KeyInvalid(_)) if !just_loaded && may_refetch(uri) => {
             let keys = load(client, uri).await?;
             Ok(verify::verify(token, &keys, now)
                 .map(|i| i.inspection.signature)

@@ -7,7 +7,7 @@
 
 mod discovery;
 mod flows;
-mod keys;
+pub mod keys;
 pub mod listener;
 mod wire;
 
