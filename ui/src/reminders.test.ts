@@ -11,7 +11,7 @@ import { createFakeHost, type FakeHost } from './lib/host/fake';
 import { LEADS } from './lib/host/fixture-data';
 import { formatLocal, formatLocalDate } from './lib/state/format';
 import { $, $$, click, render, type, until } from './test/dom';
-import { atFixtureTime, demoToken } from './test/fixtures';
+import { atFixtureTime, demoToken, SAMPLE } from './test/fixtures';
 
 let view: ReturnType<typeof render> | undefined;
 let host: FakeHost;
@@ -50,13 +50,13 @@ function refused(text: string): string {
 }
 
 async function openSettings(): Promise<void> {
-  await until(() => expect(rows()).toHaveLength(12));
+  await until(() => expect(rows()).toHaveLength(16));
   click($('[data-testid=settings-button]'));
   await until(() => $('[data-testid=setting-remind-leads]'));
 }
 
 async function editToken(name: string): Promise<void> {
-  await until(() => expect(rows()).toHaveLength(12));
+  await until(() => expect(rows()).toHaveLength(16));
   type($('[data-testid=filter]'), name);
   click($('[data-testid=token-row]'));
   click(await until(() => $('[data-testid=edit-button]')));
@@ -269,7 +269,7 @@ describe('the detail pane\'s reminders', () => {
   it('says which lead times apply, whose they are, and when the next reminder comes', async () => {
     start();
     const { detail } = demoToken('release-bot');
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     type($('[data-testid=filter]'), 'release-bot');
     click($('[data-testid=token-row]'));
     const facts = await until(() => $('[data-testid=detail-reminders]'));
@@ -284,7 +284,7 @@ describe('the detail pane\'s reminders', () => {
   it('says when rotation is due', async () => {
     start();
     const { detail } = demoToken('ads-system-user');
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     type($('[data-testid=filter]'), 'ads-system-user');
     click($('[data-testid=token-row]'));
     const due = await until(() => $('[data-testid=rotation-due]'));
@@ -295,7 +295,7 @@ describe('the detail pane\'s reminders', () => {
 
   it('says nothing about a next reminder when none is due', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     type($('[data-testid=filter]'), 'graph-reader');
     click($('[data-testid=token-row]'));
     await until(() => $('[data-testid=detail-reminders]'));
@@ -312,7 +312,7 @@ describe('when notifications cannot reach the desktop', () => {
 
   it('shows no banner while notifications work', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     gone('notifications-banner');
   });
 
@@ -330,7 +330,7 @@ describe('when notifications cannot reach the desktop', () => {
 
   it('checks again when the app says the health changed, and comes back after a dismissal', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     host.setNotificationHealth(BROKEN);
     host.announceNotificationsChanged();
     click(await until(() => $('[data-testid=notifications-dismiss]')));
@@ -347,21 +347,21 @@ describe('when notifications cannot reach the desktop', () => {
 describe('open-token', () => {
   it('selects the token, lifts a filter that hides it, and brings its detail into view', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     type($('[data-testid=filter]'), 'gitlab');
     expect(names()).toEqual(['release-bot']);
     const { id } = demoToken('publish').detail.meta;
     host.announceOpenToken(id);
     await until(() => expect($('[data-testid=detail]').dataset.tokenId).toBe(id));
     expect(input('filter').value).toBe('');
-    expect(rows()).toHaveLength(12);
+    expect(rows()).toHaveLength(16);
     expect($('[data-testid=token-row][aria-selected=true]').dataset.tokenId).toBe(id);
     await until(() => expect(document.activeElement).toBe($('[data-testid=detail]')));
   });
 
   it('keeps a filter that already shows the token, and lifts a provider that does not', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     type($('[data-testid=filter]'), 'github');
     host.announceOpenToken(demoToken('docs-readonly').detail.meta.id);
     await until(() => expect($('[data-testid=detail-name]').textContent).toBe('docs-readonly'));
@@ -376,7 +376,7 @@ describe('open-token', () => {
 
   it('with renew (a notification\'s "Renew…") opens the guide for its replacement', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     const { id, name } = demoToken('publish').detail.meta;
     host.announceOpenToken(id, true);
     await until(() => expect($('[data-testid=detail]').dataset.tokenId).toBe(id));
@@ -388,8 +388,57 @@ describe('open-token', () => {
 
   it('says so when the token is gone', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     host.announceOpenToken('ffffffff-0000-4000-8000-00000000dead');
     await until(() => expect($('[data-testid=toast]').textContent).toContain('no longer in Tokenkeeper'));
   });
 });
+
+describe('reminders for a token being added', () => {
+  async function openAdd(): Promise<void> {
+    await until(() => expect(rows().length).toBeGreaterThan(0));
+    click($('[data-testid=add-button]'));
+    type(await until(() => $('[data-testid=add-secret]')), SAMPLE.githubPat);
+    await until(() => $('[data-testid=add-detected]'));
+    type(input('add-name'), 'with-reminders');
+  }
+
+  it('takes its own lead times and rotation period, read by core', async () => {
+    start();
+    await openAdd();
+    click(input('add-remind-custom'));
+    await until(() => expect(input('add-remind-leads').value).toBe(LEADS.default_text));
+    type(input('add-remind-leads'), '7d,1d');
+    type(input('add-rotate-days'), '30');
+    const add = vi.spyOn(host, 'addToken');
+    click($('[data-testid=add-save]'));
+    await until(() => gone('add-dialog'));
+    expect(add).toHaveBeenCalledWith(
+      SAMPLE.githubPat,
+      expect.objectContaining({ remind: parsed('7d,1d').ok, rotate_every_secs: 30 * 86_400 }),
+    );
+  });
+
+  it('keeps the app\'s lead times and the provider\'s proposal when left alone', async () => {
+    start();
+    await openAdd();
+    const add = vi.spyOn(host, 'addToken');
+    click($('[data-testid=add-save]'));
+    await until(() => gone('add-dialog'));
+    expect(add).toHaveBeenCalledWith(SAMPLE.githubPat, expect.objectContaining({ remind: null, rotate_every_secs: null }));
+  });
+
+  it('shows core\'s objection to custom lead times in place, and adds nothing', async () => {
+    start();
+    await openAdd();
+    click(input('add-remind-custom'));
+    type(input('add-remind-leads'), '3 days');
+    const add = vi.spyOn(host, 'addToken');
+    click($('[data-testid=add-save]'));
+    const error = await until(() => $('[data-testid=add-remind-error]'));
+    expect(error.textContent).toBe(refused('3 days'));
+    expect(add).not.toHaveBeenCalled();
+    await until(() => expect(document.activeElement).toBe(input('add-remind-leads')));
+  });
+});
+
