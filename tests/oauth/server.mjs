@@ -148,11 +148,13 @@ const configuration = {
 
 // ---- state behind the admin API ----
 const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_GRANT];
-const FAULT_MODES = new Set(['503', '500', '429', 'timeout', 'drop']);
+// slow_down and expired_token answer a device-flow poll as RFC 8628 §3.5 says a server may.
+const FAULT_MODES = new Set(['503', '500', '429', 'timeout', 'drop', 'slow_down', 'expired_token']);
 let counts;
 let faults; // [{ path, mode, retry_after, times }], first match wins
 let mixupIss; // undefined: off; string: the next authorization response gets this iss ('' removes it)
 let lastTokenRequest = null;
+let tokenTimes = []; // when each request to the token endpoint arrived (ms), faults included
 
 function reset() {
   counts = {
@@ -177,6 +179,7 @@ function reset() {
   faults = [];
   mixupIss = undefined;
   lastTokenRequest = null;
+  tokenTimes = [];
 }
 reset();
 
@@ -222,6 +225,8 @@ async function admin(ctx, sub) {
     if (iss !== null && typeof iss !== 'string') ctx.throw(400, 'iss must be a string or null');
     mixupIss = iss ?? undefined;
     ctx.body = { ok: true, iss: mixupIss ?? null };
+  } else if (route === 'GET /token_times') {
+    ctx.body = tokenTimes;
   } else if (route === 'GET /last_token_request') {
     ctx.body = lastTokenRequest;
   } else {
@@ -244,6 +249,11 @@ function serveFault(ctx, fault) {
       ctx.respond = false;
       ctx.req.socket.destroy();
       return 'dropped (drop fault)';
+    case 'slow_down':
+    case 'expired_token':
+      ctx.status = 400;
+      ctx.body = { error: fault.mode, error_description: 'injected fault' };
+      return `400 ${fault.mode} (fault)`;
     case '500':
       ctx.status = 500;
       ctx.body = { error: 'server_error', error_description: 'injected fault' };
@@ -302,6 +312,7 @@ function harness(issuerOrigin) {
         }
         return;
       }
+      if (endpointByPath.get(ctx.path) === 'token') tokenTimes.push(Date.now());
       const fault = faults.find((f) => f.path === ctx.path && f.times > 0);
       if (fault) {
         fault.times -= 1;

@@ -112,3 +112,39 @@ fn a_declined_device_sign_in_ends_with_access_denied_and_stores_nothing() {
     assert!(tk.list().is_empty());
     assert!(tk.keyring_items().is_empty());
 }
+
+#[test]
+fn slow_down_adds_five_seconds_to_the_device_polling_and_expired_token_ends_it() {
+    if !keyring_available(
+        "slow_down_adds_five_seconds_to_the_device_polling_and_expired_token_ends_it",
+    ) {
+        return;
+    }
+    let oidc = Oidc::start();
+    let tk = Tk::fresh();
+    crate::oidc::add_public(&tk, &oidc, "corp", &[]);
+    // The first poll is told to slow down; the device is approved meanwhile.
+    oidc.fault("/token", "slow_down", 0, 1);
+    let mut run = Running::start(&tk, &["login", "corp", "--flow", "device", "--name", "tv"]);
+    let uri = run.field("verification_uri");
+    let code = run.field("user_code");
+    browser(&["device", &uri, &code]);
+    assert_success(&run.finish(), "login --flow device after slow_down");
+    let times = oidc.token_times();
+    assert!(times.len() >= 2, "{times:?}");
+    let gap = times[1] - times[0];
+    assert!(
+        gap >= 9_500,
+        "5 s (the default interval) + 5 s after slow_down; was {gap} ms"
+    );
+
+    oidc.fault("/token", "expired_token", 0, 1);
+    let mut run = Running::start(
+        &tk,
+        &["login", "corp", "--flow", "device", "--name", "late"],
+    );
+    let _ = run.field("user_code");
+    let out = run.finish();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.contains("expired_token"), "{}", out.stderr);
+}

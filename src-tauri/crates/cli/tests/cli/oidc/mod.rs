@@ -110,6 +110,14 @@ impl Oidc {
         self.counts()["token"][grant].as_i64().unwrap_or(0)
     }
 
+    /// When each token request arrived (unix ms).
+    pub fn token_times(&self) -> Vec<i64> {
+        self.admin("GET", "token_times", Value::Null)
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_i64).collect())
+            .unwrap_or_default()
+    }
+
     /// The next `times` requests to `path` get `mode` (`503`, `timeout`, `drop`, …).
     pub fn fault(&self, path: &str, mode: &str, retry_after: i64, times: i64) {
         self.admin(
