@@ -2,7 +2,7 @@
 //! or the keyring is `async` so it runs off the main thread. Errors cross IPC as
 //! `{code, message}`; secrets cross only in `reveal_token`.
 
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_opener::OpenerExt;
 use tokenkeeper_core::{
     Error, Secret,
@@ -269,9 +269,16 @@ pub fn open_login_page(app: AppHandle, login_id: String) -> Res<()> {
 
 /// Refreshes now; single-flight with the watcher and any CLI.
 #[tauri::command]
-pub async fn refresh_token(state: State<'_, AppState>, id: String) -> Res<TokenMeta> {
+pub async fn refresh_token(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> Res<TokenMeta> {
     let vault = state.vault.clone();
-    blocking(move || oauth::refresh(&vault, &id)).await
+    let done = blocking(move || oauth::refresh(&vault, &id)).await;
+    // Refreshed or not, the grant's state may have changed: every window lists again.
+    let _ = app.emit("tokens-changed", ());
+    done
 }
 
 /// The server's RFC 7662 answer, as sent.

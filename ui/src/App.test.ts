@@ -35,7 +35,7 @@ const names = () => rows().map((r) => $('[data-testid=row-name]', r).textContent
 describe('the token list', () => {
   it('lists tokens soonest expiry first, with provider names, countdown and status word', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     expect(names().slice(0, 2)).toEqual(['playlist-sync', 'graph-reader']);
     expect(names().slice(-3)).toEqual(['embeddings', 'alerts-bot', 'payments-live']);
     const gitlab = rows().find((r) => r.textContent?.includes('release-bot'));
@@ -78,18 +78,18 @@ describe('the token list', () => {
     list.scrollTop = 52 * 5000;
     list.dispatchEvent(new Event('scroll'));
     await until(() => expect(Number(rows()[0]?.getAttribute('aria-posinset'))).toBeGreaterThan(4900));
-    expect(rows()[0]?.getAttribute('aria-setsize')).toBe('10012');
+    expect(rows()[0]?.getAttribute('aria-setsize')).toBe('10016');
   });
 
   it('filters, and says when nothing matches', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     type($('[data-testid=filter]'), 'gitlab');
     expect(names()).toEqual(['release-bot']);
     type($('[data-testid=filter]'), 'nothing-like-this');
     expect($('[data-testid=no-results]').textContent).toContain('nothing-like-this');
     key('Escape', $('[data-testid=filter]'));
-    expect(rows()).toHaveLength(12);
+    expect(rows()).toHaveLength(16);
   });
 
   it('tells a new user what to do', async () => {
@@ -102,8 +102,8 @@ describe('the token list', () => {
 describe('keyboard and detail', () => {
   it('moves with the arrows, opens with Enter, and shows the claims of a JWT', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
-    for (let i = 0; i < 5; i++) key('ArrowDown');
+    await until(() => expect(rows()).toHaveLength(16));
+    for (let i = 0; i < 7; i++) key('ArrowDown');
     const selected = $('[data-testid=token-row][aria-selected=true]');
     expect($('[data-testid=row-name]', selected).textContent).toBe('api-staging');
     key('Enter');
@@ -119,7 +119,7 @@ describe('keyboard and detail', () => {
 
   it('reveals on r, and hides when another token is selected', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     key('ArrowDown');
     await until(() => $('[data-testid=detail-masked]'));
     key('r');
@@ -131,7 +131,7 @@ describe('keyboard and detail', () => {
 
   it('copies on c and says when the clipboard clears', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     key('ArrowDown');
     key('c');
     const toast = await until(() => $('[data-testid=toast]'));
@@ -141,11 +141,11 @@ describe('keyboard and detail', () => {
 
   it('deletes only after confirmation', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     key('ArrowDown');
     key('Delete');
     click(await until(() => $('[data-testid=confirm-delete]')));
-    await until(() => expect(rows()).toHaveLength(11));
+    await until(() => expect(rows()).toHaveLength(15));
     expect(names()).not.toContain('playlist-sync');
   });
 });
@@ -233,7 +233,7 @@ describe('adding a token', () => {
 describe('editing a token', () => {
   it('saves the edit and a new secret in one call', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     const update = vi.spyOn(host, 'updateToken');
     type($('[data-testid=filter]'), 'publish');
     key('ArrowDown');
@@ -253,7 +253,7 @@ describe('editing a token', () => {
 
   it('saves nothing when the new secret is refused', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     type($('[data-testid=filter]'), 'publish');
     key('ArrowDown');
     await until(() => $('[data-testid=detail]'));
@@ -275,7 +275,7 @@ describe('keyring trouble', () => {
     const banner = await until(() => $('[data-testid=keyring-banner]'));
     expect(banner.getAttribute('role')).toBe('alert');
     expect(banner.textContent).toContain('The keyring is locked.');
-    expect(rows()).toHaveLength(12);
+    expect(rows()).toHaveLength(16);
     key('ArrowDown');
     const err = await until(() => $('[data-testid=secret-error]'));
     expect(err.textContent).toContain('The keyring is locked.');
@@ -289,7 +289,7 @@ describe('keyring trouble', () => {
 describe('keyring failure during a call', () => {
   it('raises the banner when a secret call fails with a keyring code', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     expect(document.querySelector('[data-testid=keyring-banner]')).toBeNull();
     host.setKeyringError({ code: 'keyring_no_service', message: 'No secret service is running.' });
     key('ArrowDown');
@@ -302,7 +302,7 @@ describe('keyring failure during a call', () => {
 describe('keyring-changed', () => {
   it('asks for the keyring\'s health again when the app says it changed', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     expect(document.querySelector('[data-testid=keyring-banner]')).toBeNull();
     host.setKeyringError({
       code: 'keyring_not_this_vault',
@@ -321,7 +321,7 @@ describe('keyring-changed', () => {
 describe('settings', () => {
   it('changes the clipboard timeout', async () => {
     start();
-    await until(() => expect(rows()).toHaveLength(12));
+    await until(() => expect(rows()).toHaveLength(16));
     click($('[data-testid=settings-button]'));
     const input = await until(() => $('[data-testid=setting-clipboard-secs]'));
     type(input, '45');

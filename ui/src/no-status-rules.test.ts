@@ -67,8 +67,10 @@ describe('no lead-time rules in the UI', () => {
   });
 
   it('asks core for lead times wherever they are typed', () => {
-    for (const p of ['views/SettingsDialog.svelte', 'views/EditDialog.svelte']) {
-      expect(ours.find((f) => f.path === p)?.text, p).toMatch(/host\.parseLeads\(/);
+    // Directly, or through lib/state/leads.ts's readLeads, which asks host.parseLeads.
+    expect(ours.find((f) => f.path === 'lib/state/leads.ts')?.text).toMatch(/host\.parseLeads\(/);
+    for (const p of ['views/SettingsDialog.svelte', 'views/EditDialog.svelte', 'views/AddDialog.svelte']) {
+      expect(ours.find((f) => f.path === p)?.text, p).toMatch(/host\.parseLeads\(|\breadLeads\(app\.host,/);
     }
   });
 });

@@ -56,3 +56,18 @@ export async function until<T>(fn: () => T, timeout = 2000): Promise<T> {
     return fn();
   }, { timeout, interval: 10 });
 }
+
+const TABBABLE = 'a[href], button, input, select, textarea, summary, [tabindex]';
+
+/**
+ * The elements Tab reaches inside `root`, in document order (jsdom moves no focus on Tab, so this
+ * is what the browser would walk: enabled native controls and explicit tab stops, minus
+ * `tabindex="-1"` and hidden inputs).
+ */
+export function tabbable(root: ParentNode = document): HTMLElement[] {
+  return $$(TABBABLE, root).filter((el) => {
+    if (el.getAttribute('tabindex') === '-1') return false;
+    if ((el as HTMLButtonElement).disabled) return false;
+    return !(el instanceof HTMLInputElement && el.type === 'hidden');
+  });
+}

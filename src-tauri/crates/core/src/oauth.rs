@@ -109,6 +109,8 @@ pub enum GrantState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GrantInfo {
+    /// The grant's access token (the token itself, or the one a refresh token belongs to).
+    pub access_id: String,
     pub profile: String,
     pub flow: Flow,
     pub state: GrantState,
@@ -127,6 +129,11 @@ pub struct GrantInfo {
     pub id_verified: bool,
     /// A JWT access token's signature against the issuer's keys, when it was checked.
     pub access_signature: Option<crate::model::SignatureState>,
+    /// Refresh can be asked for: a refresh token is held (or the client can ask again), and
+    /// the grant has not ended.
+    pub can_refresh: bool,
+    /// The profile names an introspection endpoint (RFC 7662).
+    pub can_introspect: bool,
 }
 
 /// A profile as the user enters it: an issuer to discover, or endpoints typed in.

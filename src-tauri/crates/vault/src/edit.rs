@@ -31,7 +31,7 @@ pub(crate) fn edit(
     let Some(before) = tokens::by_id(tx, id)? else {
         return Ok(Err(Error::NotFound(id.to_owned())));
     };
-    let mut row = match apply_patch(before.clone(), patch) {
+    let mut row = match apply_patch(tx, before.clone(), patch) {
         Ok(r) => r,
         Err(e) => return Ok(Err(e)),
     };
@@ -74,9 +74,19 @@ pub(crate) fn edit(
     Ok(Ok(row))
 }
 
-pub(crate) fn apply_patch(mut row: TokenRow, patch: &TokenPatch) -> Result<TokenRow> {
+pub(crate) fn apply_patch(
+    conn: &rusqlite::Connection,
+    mut row: TokenRow,
+    patch: &TokenPatch,
+) -> Result<TokenRow> {
     if let Some(p) = &patch.provider {
-        validate_provider(p)?;
+        // A catalog provider, `oidc:<name>`, or one of the vault's sign-in profiles.
+        let profile = conn
+            .query_row("SELECT 1 FROM providers WHERE id = ?1", [p], |_| Ok(()))
+            .is_ok();
+        if !profile {
+            validate_provider(p)?;
+        }
         row.provider = p.clone();
     }
     if let Some(n) = &patch.name {

@@ -55,7 +55,7 @@ pub enum Error {
     #[error("{0}")]
     Unsupported(String),
     #[error(
-        "The sign-in behind `{token}` has ended ({detail}); sign in again: `tokenkeeper login {profile}`"
+        "The sign-in behind `{token}` has ended ({detail}); sign in again (Sign in again in the app, or `tokenkeeper login {profile} --name NAME`)"
     )]
     SignInAgain {
         token: String,

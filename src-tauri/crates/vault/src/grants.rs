@@ -91,7 +91,18 @@ impl Vault {
         let access = self.row(&g.token_id)?;
         let refresh = g.refresh_id.as_deref().map(|r| self.row(r)).transpose()?;
         let _ = now;
+        let profile = self.profile_meta(&g.profile).ok();
+        let live = access.revoked_at.is_none() && g.state != GrantState::SignInAgain;
+        let can_refresh = live
+            && (g.refresh_id.is_some()
+                || (g.flow == Flow::ClientCredentials
+                    && profile.as_ref().is_some_and(|p| p.has_client_secret)));
+        let can_introspect = access.revoked_at.is_none()
+            && profile
+                .as_ref()
+                .is_some_and(|p| p.endpoints.introspection.is_some());
         Ok(Some(GrantInfo {
+            access_id: g.token_id.clone(),
             profile: g.profile,
             flow: g.flow,
             state: g.state,
@@ -110,6 +121,8 @@ impl Vault {
             id_claims: g.id_claims.and_then(|c| serde_json::from_str(&c).ok()),
             id_verified: g.id_verified,
             access_signature: g.access_signature,
+            can_refresh,
+            can_introspect,
         }))
     }
 

@@ -173,7 +173,7 @@ impl Vault {
     ) -> Result<TokenMeta> {
         let current = self.row(id)?;
         // Validated before any keyring call; applied again to the row as it is at commit.
-        apply_patch(current.clone(), &patch)?;
+        apply_patch(&self.conn(), current.clone(), &patch)?;
         let Some(secret) = secret else {
             let mut conn = self.conn();
             let tx = conn.transaction().map_err(self.storage())?;

@@ -7,7 +7,11 @@ import type { SignatureState } from "./SignatureState";
 /**
  * What the app knows about an OAuth token's grant. Never holds a secret.
  */
-export type GrantInfo = { profile: string, flow: Flow, state: GrantState, 
+export type GrantInfo = { 
+/**
+ * The grant's access token (the token itself, or the one a refresh token belongs to).
+ */
+access_id: string, profile: string, flow: Flow, state: GrantState, 
 /**
  * One sentence on the last failure, for the user.
  */
@@ -27,4 +31,13 @@ id_claims: Record<string, unknown> | null, id_verified: boolean,
 /**
  * A JWT access token's signature against the issuer's keys, when it was checked.
  */
-access_signature: SignatureState | null, };
+access_signature: SignatureState | null, 
+/**
+ * Refresh can be asked for: a refresh token is held (or the client can ask again), and
+ * the grant has not ended.
+ */
+can_refresh: boolean, 
+/**
+ * The profile names an introspection endpoint (RFC 7662).
+ */
+can_introspect: boolean, };

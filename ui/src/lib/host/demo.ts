@@ -49,6 +49,7 @@ function demoTokens(): StoredToken[] {
     masked: detail.masked,
     reminders: detail.reminders,
     check: detail.check,
+    grant: detail.grant,
   }));
 }
 

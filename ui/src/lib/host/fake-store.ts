@@ -41,6 +41,8 @@ export interface FakeOptions {
   now?: () => number;
   /** Delay every answer, to see loading states in the browser. */
   latencyMs?: number;
+  /** A sign-in ends by itself this long after it started (the browser build); unset, only `finishLogin` ends it. */
+  loginDelayMs?: number;
   /** What `inspect` answers, by exact input; default fixtures/inspections.json as it is. */
   inspections?: Record<string, InspectAnswer>;
 }

@@ -2,10 +2,13 @@
 // provider (list, add, edit, delete, detail, reveal, copy, settings, lead times, events). It keeps
 // the app's contract, not just its types: names are unique per provider, reveals and copies are
 // logged, a copy is "cleared" after the configured timeout, an edit and its new secret save
-// together or not at all, and a keyring failure can be staged. `fake.ts` adds the calls that
-// talk to a provider and is the host the app and the tests use.
+// together or not at all, and a keyring failure can be staged. `fake-oauth.ts` adds provider
+// profiles and sign-ins, and `fake.ts` the calls that talk to a provider; it is the host the app
+// and the tests use.
 
+import type { Can } from '../bindings/Can';
 import type { ErrorInfo } from '../bindings/ErrorInfo';
+import type { Guide } from '../bindings/Guide';
 import type { Inspection } from '../bindings/Inspection';
 import type { NewTokenMeta } from '../bindings/NewTokenMeta';
 import type { NotificationHealth } from '../bindings/NotificationHealth';
@@ -17,6 +20,7 @@ import type { TokenPatch } from '../bindings/TokenPatch';
 import { statusAt } from '../state/status';
 import { CATALOG, INSPECTIONS, LEADS, type InspectAnswer } from './fixture-data';
 import { formattedLeads, NOTIFICATIONS_OK, parsedLeads, remindersKey, remindersOf } from './fake-reminders';
+import { Channel } from './fake-events';
 import { canFor, displayName, guideFor, proposedRotation } from './fake-providers';
 import {
   CLIPBOARD_SECS_MAX, CLIPBOARD_SECS_MIN, iso, reject, UNKNOWN_INPUT, type FakeOptions, type StoredToken,
@@ -33,11 +37,11 @@ export class FakeVault {
   private readonly latencyMs: number;
   protected readonly inspections: Record<string, InspectAnswer>;
   private seq = 1;
-  private changed = new Set<() => void>();
-  private cleared = new Set<(id: string) => void>();
-  private keyringChanged = new Set<() => void>();
-  private notificationsChanged = new Set<() => void>();
-  private openToken = new Set<(id: string, renew: boolean) => void>();
+  private readonly changed = new Channel();
+  private readonly cleared = new Channel<[string]>();
+  private readonly keyringChanged = new Channel();
+  private readonly notificationsChanged = new Channel();
+  private readonly openToken = new Channel<[string, boolean]>();
   private clearTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(opts: FakeOptions = {}) {
@@ -84,11 +88,15 @@ export class FakeVault {
     return displayName(id);
   }
 
-  private checkName(provider: string, name: string, exceptId: string | null): void {
+  /** A provider a token may be stored under: the catalog's, `oidc:<name>` (and, with OAuth, a profile's). */
+  protected knownProvider(id: string): boolean {
+    return CATALOG.some((p) => p.id === id) || id.startsWith('oidc:');
+  }
+
+  /** As the vault checks a name, and the provider when it is new (`checkProvider`). */
+  protected checkName(provider: string, name: string, exceptId: string | null, checkProvider = true): void {
     if (name.trim() === '') reject('invalid_input', 'Give the token a name.');
-    if (!CATALOG.some((p) => p.id === provider) && !provider.startsWith('oidc:')) {
-      reject('invalid_input', `Unknown provider "${provider}".`);
-    }
+    if (checkProvider && !this.knownProvider(provider)) reject('invalid_input', `Unknown provider "${provider}".`);
     for (const t of this.tokens.values()) {
       if (t.meta.id !== exceptId && t.meta.provider === provider && t.meta.name === name) {
         reject('duplicate_name', `A ${this.providerName(provider)} token named "${name}" already exists. Choose another name.`);
@@ -97,7 +105,7 @@ export class FakeVault {
   }
 
   protected emitChanged(): void {
-    for (const cb of this.changed) cb();
+    this.changed.emit();
   }
 
   /** Stage (or lift) a keyring failure, as a locked or missing secret service would cause. */
@@ -107,7 +115,7 @@ export class FakeVault {
 
   /** Announce `keyring-changed`, as the app does after its start-up reconcile. */
   announceKeyringChanged(): void {
-    for (const cb of this.keyringChanged) cb();
+    this.keyringChanged.emit();
   }
 
   /** Stage what `notificationHealth` answers (`null`: a running server again). */
@@ -117,12 +125,12 @@ export class FakeVault {
 
   /** Announce `notifications-changed`, as the app does when its check of the server changes. */
   announceNotificationsChanged(): void {
-    for (const cb of this.notificationsChanged) cb();
+    this.notificationsChanged.emit();
   }
 
   /** Announce `open-token`, as a notification's "Open" or the tray's token list does. */
   announceOpenToken(id: string, renew = false): void {
-    for (const cb of this.openToken) cb(id, renew);
+    this.openToken.emit(id, renew);
   }
 
   /** When the token's current secret was stored: its last replacement, else when it was added. */
@@ -203,7 +211,8 @@ export class FakeVault {
     const m = { ...t.meta };
     if (patch.provider != null) m.provider = patch.provider;
     if (patch.name != null) m.name = patch.name.trim();
-    this.checkName(m.provider, m.name, t.meta.id);
+    // As the vault's `apply_patch`: the provider is checked only when the edit changes it.
+    this.checkName(m.provider, m.name, t.meta.id, patch.provider != null);
     if (patch.kind != null) m.kind = patch.kind;
     if (patch.scopes != null) m.scopes = patch.scopes;
     if (patch.account != null) m.account = patch.account === '' ? null : patch.account;
@@ -283,7 +292,7 @@ export class FakeVault {
       const guide = guideFor(meta.provider, meta.kind, this.readable(t));
       const base = {
         meta, events: [...t.events].reverse(), reminders: remindersOf(t, this.settings.remind_leads_secs),
-        check: t.check ?? null, guide: guide?.id ?? null, can: canFor(meta, guide), grant: t.grant ?? null,
+        check: t.check ?? null, guide: guide?.id ?? null, can: this.canOf(t, guide), grant: t.grant ?? null,
       };
       if (t.deleted) return { ...base, inspection: null, secret_error: this.revokedError(t), masked: null };
       if (this.keyringError) return { ...base, inspection: null, secret_error: this.keyringError, masked: null };
@@ -298,6 +307,11 @@ export class FakeVault {
       const inspection = t.inspection && { ...t.inspection, status: meta.status };
       return { ...base, inspection, secret_error: null, masked: t.masked };
     });
+
+  /** What the app can do for the token through its provider's API (`fake-oauth.ts` adds sign-ins). */
+  protected canOf(t: StoredToken, guide: Guide | null): Can {
+    return canFor(this.withStatus(t.meta), guide);
+  }
 
   protected revokedError(t: StoredToken): ErrorInfo {
     return { code: 'revoked', message: `${t.meta.provider}/${t.meta.name} was revoked; its secret was deleted from the keyring` };
@@ -330,7 +344,7 @@ export class FakeVault {
       this.clearTimer = setTimeout(() => {
         if (this.clipboard === t.secret) {
           this.clipboard = null;
-          for (const cb of this.cleared) cb(id);
+          this.cleared.emit(id);
         }
       }, secs * 1000);
       return { clear_after_secs: secs };
@@ -357,30 +371,11 @@ export class FakeVault {
   parseLeads = (text: string) => this.answer(() => parsedLeads(text));
   formatLeads = (leads: number[]) => this.answer(() => formattedLeads(leads));
 
-  onTokensChanged = (cb: () => void) => {
-    this.changed.add(cb);
-    return () => this.changed.delete(cb);
-  };
-
-  onClipboardCleared = (cb: (tokenId: string) => void) => {
-    this.cleared.add(cb);
-    return () => this.cleared.delete(cb);
-  };
-
-  onKeyringChanged = (cb: () => void) => {
-    this.keyringChanged.add(cb);
-    return () => this.keyringChanged.delete(cb);
-  };
-
-  onOpenToken = (cb: (tokenId: string, renew: boolean) => void) => {
-    this.openToken.add(cb);
-    return () => this.openToken.delete(cb);
-  };
-
-  onNotificationsChanged = (cb: () => void) => {
-    this.notificationsChanged.add(cb);
-    return () => this.notificationsChanged.delete(cb);
-  };
+  onTokensChanged = this.changed.on;
+  onClipboardCleared = this.cleared.on;
+  onKeyringChanged = this.keyringChanged.on;
+  onOpenToken = this.openToken.on;
+  onNotificationsChanged = this.notificationsChanged.on;
 
   /** Stop pending timers (tests). */
   dispose(): void {

@@ -13,8 +13,8 @@
 //
 // The stored token, the options and the shared helpers are in `fake-store.ts`; lead times,
 // reminders and the default notification health in `fake-reminders.ts`; guides, links, shapes
-// and findings in `fake-providers.ts`. Their public names are re-exported from here, so
-// importers need only `./fake`.
+// and findings in `fake-providers.ts`; profiles and sign-ins in `fake-oauth.ts`. Their public
+// names are re-exported from here, so importers need only `./fake`.
 
 import type { CheckReport } from '../bindings/CheckReport';
 import type { ErrorInfo } from '../bindings/ErrorInfo';
@@ -22,21 +22,19 @@ import type { LinkRef } from '../bindings/LinkRef';
 import { remindersKey } from './fake-reminders';
 import { canFor, fakeFinding, guideFor, linkUrl, reportOf, shapeCheck, withFindings, type FakeFinding } from './fake-providers';
 import { iso, reject, type FakeOptions, type StoredToken } from './fake-store';
-import { FakeVault } from './fake-vault';
+import { FakeOAuth, type GrantPair } from './fake-oauth';
 import type { Host } from './types';
 
 export { NOTIFICATIONS_OK, unknownLeads } from './fake-reminders';
 export { CLIPBOARD_SECS_MAX, CLIPBOARD_SECS_MIN, UNKNOWN_INPUT, type FakeOptions, type StoredToken } from './fake-store';
 export type { FakeFinding } from './fake-providers';
+export { FAKE_USER_CODE, type RefreshFailure } from './fake-oauth';
 
-export class FakeHost extends FakeVault implements Host {
+export class FakeHost extends FakeOAuth implements Host {
   /** What the provider answers to the next live check (then the fake provider's own answer). */
   nextCheck: FakeFinding | ErrorInfo | null = null;
   /** What the provider answers to the next revoke or rotate, when it refuses (`provider`). */
   nextRefusal: ErrorInfo | null = null;
-
-  /** Addresses the fake opened, in order (tests); in a browser it also opens a new tab. */
-  opened: string[] = [];
 
   openProviderLink = (link: LinkRef) =>
     this.answer(() => {
@@ -127,9 +125,36 @@ export class FakeHost extends FakeVault implements Host {
       return report;
     });
 
+  /**
+   * Revoke a sign-in at its server, as the vault's `revoke_grant_with`: both of its tokens are
+   * retired; refused, they are kept and marked "revocation pending".
+   */
+  private revokeGrant(t: StoredToken, pair: GrantPair): StoredToken {
+    const profile = t.grant?.profile ?? t.meta.provider;
+    if (!this.canOf(t, null).revoke) reject('unsupported', `${profile} names no revocation endpoint: revoke the sign-in by hand`);
+    this.secretOf(pair.access);
+    const refusal = this.nextRefusal;
+    this.nextRefusal = null;
+    if (refusal) {
+      this.setGrant(pair, { state: 'revocation_pending', detail: refusal.message, retry_at: null });
+      reject('provider', `${refusal.message}; the tokens are kept and marked “revocation pending”`);
+    }
+    const detail = `${profile} accepted the revocation`;
+    if (pair.refresh && pair.refresh.meta.revoked_at === null) this.retire(pair.refresh, detail);
+    this.retire(pair.access, detail);
+    this.setGrant(pair, { state: 'ok', detail: null, retry_at: null });
+    return pair.access;
+  }
+
   revokeToken = (id: string) =>
     this.answer(() => {
       const t = this.get(id);
+      const pair = this.pairOf(t);
+      if (pair) {
+        const access = this.revokeGrant(t, pair);
+        queueMicrotask(() => this.emitChanged());
+        return this.withStatus(access.meta);
+      }
       if (!this.ability(t, 'revoke')) {
         reject('unsupported', `${this.providerName(t.meta.provider)} offers no API to revoke this token: use the checklist`);
       }

@@ -4,6 +4,7 @@
 
 import type { ErrorInfo } from '../bindings/ErrorInfo';
 import type { Inspection } from '../bindings/Inspection';
+import type { Profile } from '../bindings/Profile';
 import type { ProviderInfo } from '../bindings/ProviderInfo';
 import type { TokenDetail } from '../bindings/TokenDetail';
 import catalogJson from './fixtures/catalog.json';
@@ -11,6 +12,7 @@ import countdownsJson from './fixtures/countdowns.json';
 import demoJson from './fixtures/demo.json';
 import inspectionsJson from './fixtures/inspections.json';
 import leadsJson from './fixtures/leads.json';
+import profilesJson from './fixtures/profiles.json';
 
 /** What `inspect_token` answers for one input: the inspection (and the masked preview the vault
  *  would show once it is stored), or the error. */
@@ -61,3 +63,5 @@ export const INSPECTIONS = inspectionsJson as unknown as InspectionsFixture;
 export const LEADS = leadsJson as unknown as LeadsFixture;
 /** Core's countdown words across every boundary (the UI's are tested against them). */
 export const COUNTDOWNS = countdownsJson as CountdownsFixture;
+/** `list_profiles` for the demo vault: the OAuth provider profiles its sign-ins came from. */
+export const PROFILES = profilesJson as unknown as Profile[];

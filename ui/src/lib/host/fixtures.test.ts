@@ -6,11 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { STATUS_ORDER } from '../state/status';
 import { demoSeed } from './demo';
 import { createFakeHost, type FakeHost } from './fake';
-import { CATALOG, DEMO, INSPECTIONS, LEADS } from './fixture-data';
+import { CATALOG, DEMO, INSPECTIONS, LEADS, PROFILES } from './fixture-data';
 import catalogJson from './fixtures/catalog.json';
 import demoJson from './fixtures/demo.json';
 import inspectionsJson from './fixtures/inspections.json';
 import leadsJson from './fixtures/leads.json';
+import profilesJson from './fixtures/profiles.json';
 
 let host: FakeHost;
 afterEach(() => host?.dispose());
@@ -85,8 +86,18 @@ describe('the fake host against the fixtures', () => {
     expect(new Set(DEMO.tokens.map((t) => t.detail.meta.status))).toEqual(new Set(STATUS_ORDER));
   });
 
-  it('names only catalog providers in the demo', () => {
-    const ids = new Set(CATALOG.map((p) => p.id));
+  it('names only catalog providers and provider profiles in the demo', () => {
+    const ids = new Set([...CATALOG.map((p) => p.id), ...PROFILES.map((p) => p.name)]);
     for (const t of DEMO.tokens) expect(ids.has(t.detail.meta.provider), t.detail.meta.provider).toBe(true);
+    // A profile is not a catalog provider: the UI shows it by its own name.
+    expect(PROFILES.some((p) => CATALOG.some((c) => c.id === p.name))).toBe(false);
+  });
+
+  it('lists exactly the profiles list_profiles returns, and their sign-ins with a grant', async () => {
+    host = createFakeHost({ seed: demoSeed(), now: () => demoJson.now * 1000 });
+    expect(await host.listProfiles()).toEqual(profilesJson);
+    const signedIn = DEMO.tokens.filter((t) => t.detail.grant !== null);
+    expect(signedIn.length).toBeGreaterThan(1);
+    for (const t of signedIn) expect(PROFILES.map((p) => p.name)).toContain(t.detail.grant?.profile);
   });
 });

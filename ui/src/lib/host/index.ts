@@ -4,7 +4,8 @@
 //
 // Browser-only knobs, as URL parameters: `?empty` starts with no tokens, `?bulk=10000` adds that
 // many copies of the demo tokens, `?latency=300` delays every answer, `?keyring=locked` stages a
-// keyring failure, `?notifications=off` stages a desktop without a notification server.
+// keyring failure, `?notifications=off` stages a desktop without a notification server,
+// `?signin=8000` makes a sign-in finish by itself after that many ms (default 5000).
 
 import type { Host } from './types';
 
@@ -30,6 +31,7 @@ export async function pickHost(): Promise<Host> {
     seed,
     inspections: demoInspections(atMs),
     latencyMs: Number(params.get('latency') ?? 0) || 0,
+    loginDelayMs: Number(params.get('signin') ?? 5000) || 5000,
   });
   if (params.get('keyring') === 'locked') {
     host.setKeyringError({

@@ -60,6 +60,55 @@ describe('tauri host', () => {
     ]);
   });
 
+  it('calls the OAuth commands with the documented argument names', async () => {
+    invoke.mockResolvedValue(null);
+    const host = createTauriHost();
+    const input = {
+      name: 'corp-sso', issuer: 'https://id.example.com', endpoints: null, client_id: 'app',
+      scopes: ['openid'], audience: null, resource: null, refresh_lifetime_secs: null,
+    };
+    await host.listProfiles();
+    await host.saveProfile(input, null);
+    await host.saveProfile(input, 's3cret');
+    await host.startLogin('corp-sso', 'device', null);
+    await host.startLogin('corp-sso', 'code', 'alice');
+    await host.cancelLogin('l1');
+    await host.openLoginPage('l1');
+    await host.refreshToken('id6');
+    await host.introspectToken('id6');
+    expect(invoke.mock.calls).toEqual([
+      ['list_profiles', undefined],
+      ['save_profile', { input, clientSecret: null }],
+      ['save_profile', { input, clientSecret: 's3cret' }],
+      // null lets the shell name the token; it must reach the shell as null, not be dropped.
+      ['start_login', { profile: 'corp-sso', flow: 'device', name: null }],
+      ['start_login', { profile: 'corp-sso', flow: 'code', name: 'alice' }],
+      // The shell knows the sign-in's page by its id: the UI sends no URL.
+      ['cancel_login', { loginId: 'l1' }],
+      ['open_login_page', { loginId: 'l1' }],
+      ['refresh_token', { id: 'id6' }],
+      ['introspect_token', { id: 'id6' }],
+    ]);
+  });
+
+  it('passes the login-finished payload through and unsubscribes', async () => {
+    const unlisten = vi.fn();
+    let handler: ((e: { payload: unknown }) => void) | undefined;
+    listen.mockImplementation((_name: string, h: (e: { payload: unknown }) => void) => {
+      handler = h;
+      return Promise.resolve(unlisten);
+    });
+    const cb = vi.fn();
+    const off = createTauriHost().onLoginFinished(cb);
+    expect(listen).toHaveBeenCalledWith('login-finished', expect.any(Function));
+    const done = { login_id: 'l1', token: null, error: null, cancelled: true };
+    handler?.({ payload: done });
+    expect(cb).toHaveBeenCalledWith(done);
+    await Promise.resolve();
+    off();
+    expect(unlisten).toHaveBeenCalled();
+  });
+
   it('passes an open_provider_link refusal through as ErrorInfo', async () => {
     invoke.mockRejectedValueOnce({ code: 'invalid_input', message: 'Other has no docs page.' });
     await expect(createTauriHost().openProviderLink({ provider: 'other', kind: 'docs' })).rejects.toEqual({

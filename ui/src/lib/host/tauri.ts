@@ -6,11 +6,16 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { CheckReport } from '../bindings/CheckReport';
 import type { ClipboardCleared } from '../bindings/ClipboardCleared';
 import type { CopyReceipt } from '../bindings/CopyReceipt';
+import type { Flow } from '../bindings/Flow';
 import type { Inspection } from '../bindings/Inspection';
 import type { KeyringHealth } from '../bindings/KeyringHealth';
+import type { LoginFinished } from '../bindings/LoginFinished';
+import type { LoginStarted } from '../bindings/LoginStarted';
 import type { NewTokenMeta } from '../bindings/NewTokenMeta';
 import type { NotificationHealth } from '../bindings/NotificationHealth';
 import type { OpenToken } from '../bindings/OpenToken';
+import type { Profile } from '../bindings/Profile';
+import type { ProfileInput } from '../bindings/ProfileInput';
 import type { ProviderInfo } from '../bindings/ProviderInfo';
 import type { Rotation } from '../bindings/Rotation';
 import type { Settings } from '../bindings/Settings';
@@ -70,6 +75,14 @@ export function createTauriHost(): Host {
     notificationHealth: () => call<NotificationHealth>('notification_health'),
     parseLeads: (text) => call<number[] | null>('parse_leads', { text }),
     formatLeads: (leads) => call<string>('format_leads', { leads }),
+    listProfiles: () => call<Profile[]>('list_profiles'),
+    saveProfile: (input: ProfileInput, clientSecret) => call<Profile>('save_profile', { input, clientSecret }),
+    startLogin: (profile, flow: Flow, name) => call<LoginStarted>('start_login', { profile, flow, name }),
+    cancelLogin: (loginId) => call<void>('cancel_login', { loginId }),
+    openLoginPage: (loginId) => call<void>('open_login_page', { loginId }),
+    refreshToken: (id) => call<TokenMeta>('refresh_token', { id }),
+    introspectToken: (id) => call<Record<string, unknown>>('introspect_token', { id }),
+    onLoginFinished: (cb) => subscribe<LoginFinished>('login-finished', cb),
     onTokensChanged: (cb) => subscribe<unknown>('tokens-changed', () => cb()),
     onClipboardCleared: (cb) => subscribe<ClipboardCleared>('clipboard-cleared', (p) => cb(p.token_id)),
     onKeyringChanged: (cb) => subscribe<unknown>('keyring-changed', () => cb()),

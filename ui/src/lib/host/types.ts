@@ -8,11 +8,16 @@
 import type { CheckReport } from '../bindings/CheckReport';
 import type { CopyReceipt } from '../bindings/CopyReceipt';
 import type { ErrorInfo } from '../bindings/ErrorInfo';
+import type { Flow } from '../bindings/Flow';
 import type { Inspection } from '../bindings/Inspection';
 import type { KeyringHealth } from '../bindings/KeyringHealth';
 import type { LinkRef } from '../bindings/LinkRef';
+import type { LoginFinished } from '../bindings/LoginFinished';
+import type { LoginStarted } from '../bindings/LoginStarted';
 import type { NewTokenMeta } from '../bindings/NewTokenMeta';
 import type { NotificationHealth } from '../bindings/NotificationHealth';
+import type { Profile } from '../bindings/Profile';
+import type { ProfileInput } from '../bindings/ProfileInput';
 import type { ProviderInfo } from '../bindings/ProviderInfo';
 import type { Rotation } from '../bindings/Rotation';
 import type { Settings } from '../bindings/Settings';
@@ -83,6 +88,45 @@ export interface Host {
   addReplacement(oldId: string, secret: string, expiresAt: string | null): Promise<TokenMeta>;
   /** The replacement works: the old token is recorded revoked and renamed, the new one takes its name. */
   finishReplacement(oldId: string, newId: string): Promise<TokenMeta>;
+  /** The OAuth / OIDC provider profiles, each with the flows core says it can run. */
+  listProfiles(): Promise<Profile[]>;
+  /**
+   * Save a profile (a new name adds one, an existing name replaces it). Discovery of the issuer
+   * runs in the shell (network; may take seconds). `clientSecret` goes to the keyring, never to
+   * the database. Rejects with `invalid_input` (a missing or unusable field, in words) or
+   * `provider` (the issuer could not be reached or read).
+   */
+  saveProfile(input: ProfileInput, clientSecret: string | null): Promise<Profile>;
+  /**
+   * Start a sign-in with `profile`'s `flow`; for the code flow the shell opens the system
+   * browser itself. It ends with a `login-finished` event for the returned `login_id` (which may
+   * come before this call answers). `name` null lets the shell name the token; an existing name
+   * of the same profile is "sign in again": the shell replaces that token's secrets in place
+   * (same id, same history).
+   */
+  startLogin(profile: string, flow: Flow, name: string | null): Promise<LoginStarted>;
+  /** Stop a sign-in under way; it ends with a `login-finished` event with `cancelled`. */
+  cancelLogin(loginId: string): Promise<void>;
+  /**
+   * Open a sign-in's own page (its authorization URL or verification URI) in the system browser
+   * again; the UI never hands the shell a URL. Rejects with `invalid_input` once it has ended.
+   */
+  openLoginPage(loginId: string): Promise<void>;
+  /**
+   * Refresh the grant token `id` belongs to (its access or its refresh token) now; single-flight
+   * in the shell. Answers the access token. Rejects with `sign_in_again` (the grant has ended;
+   * only a new sign-in helps) or `provider` (the tokens are kept; the message says when the next
+   * try is).
+   */
+  refreshToken(id: string): Promise<TokenMeta>;
+  /**
+   * Ask the token's server about it (RFC 7662): its answer as sent. Anything but
+   * `active === true` means inactive. Rejects with `unsupported` for a token from no sign-in or
+   * a server with no introspection endpoint.
+   */
+  introspectToken(id: string): Promise<Record<string, unknown>>;
+  /** Event `login-finished`, payload `LoginFinished`: a sign-in ended (stored, failed or cancelled). */
+  onLoginFinished(cb: (done: LoginFinished) => void): Unsubscribe;
   /** Event `tokens-changed` (no payload needed): the stored list changed outside this window's call. */
   onTokensChanged(cb: () => void): Unsubscribe;
   /** Event `clipboard-cleared`, payload `ClipboardCleared` (`{ token_id }`). */

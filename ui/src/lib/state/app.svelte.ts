@@ -8,11 +8,13 @@ import type { Host } from '../host/types';
 import { matchesFilter, visibleTokens } from './filter';
 import { Keyring } from './keyring.svelte';
 import { Notifications } from './notifications.svelte';
+import { Profiles } from './profiles.svelte';
 import { Providers } from './providers.svelte';
+import type { SignInAsk } from './sign-in.svelte';
 import { Toasts } from './toast.svelte';
 import { Tokens } from './tokens.svelte';
 
-export type DialogName = 'add' | 'edit' | 'delete' | 'settings' | 'generate' | 'revoke' | 'rotate';
+export type DialogName = 'add' | 'edit' | 'delete' | 'settings' | 'generate' | 'revoke' | 'rotate' | 'sign-in';
 
 /** What the Generate wizard starts with: a provider and guide to preselect, a token it replaces. */
 export interface GenerateStart {
@@ -20,6 +22,8 @@ export interface GenerateStart {
   guide: string | null;
   /** The id of the token the new one replaces (the wizard's replace mode). */
   replaces: string | null;
+  /** Start at the OAuth sign-in with this provider profile picked. */
+  profile: string | null;
 }
 
 export class AppState {
@@ -27,6 +31,7 @@ export class AppState {
   readonly providers: Providers;
   readonly keyring: Keyring;
   readonly notifications: Notifications;
+  readonly profiles: Profiles;
   readonly toasts = new Toasts();
 
   query = $state('');
@@ -35,7 +40,9 @@ export class AppState {
   selectedId = $state<string | null>(null);
   dialog = $state<DialogName | null>(null);
   /** Read by the Generate wizard when it opens (see `openGenerate`). */
-  generate = $state.raw<GenerateStart>({ provider: null, guide: null, replaces: null });
+  generate = $state.raw<GenerateStart>({ provider: null, guide: null, replaces: null, profile: null });
+  /** Read by the sign-in dialog ("Sign in again") when it opens (see `openSignIn`). */
+  signIn = $state.raw<SignInAsk | null>(null);
   /** Bumped to ask the detail pane to reveal, or to reload after a copy. */
   revealRequest = $state(0);
   detailNonce = $state(0);
@@ -52,6 +59,7 @@ export class AppState {
     this.providers = new Providers(host);
     this.keyring = new Keyring(host);
     this.notifications = new Notifications(host);
+    this.profiles = new Profiles(host);
     this.visible = $derived(
       visibleTokens(this.tokens.items, this.query, this.providerFilter, this.providers.name),
     );
@@ -140,8 +148,14 @@ export class AppState {
 
   /** Open the Generate wizard (in place of any other dialog), preselecting what `start` names. */
   openGenerate(start: Partial<GenerateStart> = {}): void {
-    this.generate = { provider: null, guide: null, replaces: null, ...start };
+    this.generate = { provider: null, guide: null, replaces: null, profile: null, ...start };
     this.dialog = 'generate';
+  }
+
+  /** Open the sign-in dialog, which starts `ask` at once ("Sign in again"). */
+  openSignIn(ask: SignInAsk): void {
+    this.signIn = ask;
+    this.dialog = 'sign-in';
   }
 }
 

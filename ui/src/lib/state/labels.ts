@@ -3,6 +3,7 @@
 import type { CheckState } from '../bindings/CheckState';
 import type { EventKind } from '../bindings/EventKind';
 import type { ExpirySource } from '../bindings/ExpirySource';
+import type { Flow } from '../bindings/Flow';
 import type { Format } from '../bindings/Format';
 import type { TokenKind } from '../bindings/TokenKind';
 
@@ -61,4 +62,19 @@ export const EVENT_LABEL: Record<EventKind, string> = {
   recovered: 'Recovered from the keyring',
   checked: 'Checked',
   rotated: 'Rotated',
+};
+
+/** The OAuth flows, by name and in one line: what the person signing in does. */
+export const FLOW_LABEL: Record<Flow, { name: string; line: string }> = {
+  code: { name: 'Browser sign-in', line: 'Sign in in your browser' },
+  device: { name: 'Device code', line: 'Enter a code on another device' },
+  'client-credentials': { name: 'Client credentials', line: 'The app\'s own token, no user' },
+};
+
+/** Where a sign-in's token lifetimes came from, in words. */
+export const GRANT_EXPIRY_SOURCE: Record<ExpirySource, string> = {
+  expires_in: 'from the server\'s expires_in',
+  jwt: 'from the token',
+  provider: 'the provider\'s stated policy',
+  user: 'entered by you',
 };
