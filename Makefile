@@ -2,7 +2,9 @@
 # missing first (Debian 12 / Ubuntu: system packages through apt, npm packages, tauri-driver).
 
 # The Tauri CLI reads CI and accepts only true/false (CI=1, as many CI systems set, is an error).
-TAURI := env CI=true ui/node_modules/.bin/tauri
+# It guesses the frontend folder from the package.json files it finds (tests/oauth has one too),
+# and runs beforeBuildCommand there: name it.
+TAURI := env CI=true TAURI_FRONTEND_PATH=$(CURDIR)/ui TAURI_APP_PATH=$(CURDIR)/src-tauri ui/node_modules/.bin/tauri
 SESSION := scripts/session.sh
 
 .PHONY: run test deps app app-release deb lint test-rust test-ui test-e2e test-package bindings bench cli screenshots audit
