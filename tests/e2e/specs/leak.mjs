@@ -253,6 +253,29 @@ suite(
       await call('delete_token (revoked spares)', 'delete_token', { id: spareId });
       await call('delete_token (revoked replacement)', 'delete_token', { id: replId });
 
+      // The OAuth commands, against the real OIDC provider run.sh started: the sentinel as a
+      // profile's client secret (kept in the keyring; the server refuses it), a sign-in started
+      // and cancelled, and the token commands refused for a token no sign-in made.
+      const issuer = process.env.TK_E2E_OIDC_ISSUER;
+      check(issuer, 'TK_E2E_OIDC_ISSUER is not set: run.sh starts the provider');
+      const input = {
+        name: 'leak-sso', issuer, endpoints: null, client_id: 'tk-confidential',
+        scopes: ['openid', 'offline_access'], audience: null, resource: null, refresh_lifetime_secs: null,
+      };
+      const saved = await call('save_profile', 'save_profile', { input, clientSecret: SENTINEL });
+      check(saved.ok, `save_profile failed: ${saved.failure}`);
+      await call('list_profiles', 'list_profiles');
+      await call('start_login (client credentials, refused by the server)', 'start_login', { profile: 'leak-sso', flow: 'client-credentials', name: 'leak-cc' });
+      const code = await call('start_login', 'start_login', { profile: 'leak-sso', flow: 'code', name: null });
+      check(code.ok, `start_login (code) failed: ${code.failure}`);
+      const loginId = JSON.parse(code.value).login_id;
+      await call('open_login_page (unknown login)', 'open_login_page', { loginId: 'no-such-login' });
+      await call('cancel_login', 'cancel_login', { loginId });
+      await call('refresh_token', 'refresh_token', { id: sentinelId });
+      await call('introspect_token', 'introspect_token', { id: sentinelId });
+      for (const k of ['refresh_token', 'introspect_token']) {
+        equal(JSON.parse(answers[k].failure ?? '{}')?.code, 'unsupported', `${k} on a pasted key was not refused as unsupported`);
+      }
       // Every command the shell registers must have been called here, so a new one is covered.
       const shell = readFileSync(join(env.root, 'src-tauri', 'src', 'lib.rs'), 'utf8');
       const registered = [...shell.matchAll(/commands::(\w+)/g)].map((m) => m[1]);
