@@ -11,7 +11,7 @@ import { createFakeHost, type FakeHost } from './lib/host/fake';
 import { LEADS } from './lib/host/fixture-data';
 import { formatLocal, formatLocalDate } from './lib/state/format';
 import { $, $$, click, render, type, until } from './test/dom';
-import { atFixtureTime, demoToken, SAMPLE } from './test/fixtures';
+import { atFixtureTime, demoToken } from './test/fixtures';
 
 let view: ReturnType<typeof render> | undefined;
 let host: FakeHost;
@@ -393,52 +393,3 @@ describe('open-token', () => {
     await until(() => expect($('[data-testid=toast]').textContent).toContain('no longer in Tokenkeeper'));
   });
 });
-
-describe('reminders for a token being added', () => {
-  async function openAdd(): Promise<void> {
-    await until(() => expect(rows().length).toBeGreaterThan(0));
-    click($('[data-testid=add-button]'));
-    type(await until(() => $('[data-testid=add-secret]')), SAMPLE.githubPat);
-    await until(() => $('[data-testid=add-detected]'));
-    type(input('add-name'), 'with-reminders');
-  }
-
-  it('takes its own lead times and rotation period, read by core', async () => {
-    start();
-    await openAdd();
-    click(input('add-remind-custom'));
-    await until(() => expect(input('add-remind-leads').value).toBe(LEADS.default_text));
-    type(input('add-remind-leads'), '7d,1d');
-    type(input('add-rotate-days'), '30');
-    const add = vi.spyOn(host, 'addToken');
-    click($('[data-testid=add-save]'));
-    await until(() => gone('add-dialog'));
-    expect(add).toHaveBeenCalledWith(
-      SAMPLE.githubPat,
-      expect.objectContaining({ remind: parsed('7d,1d').ok, rotate_every_secs: 30 * 86_400 }),
-    );
-  });
-
-  it('keeps the app\'s lead times and the provider\'s proposal when left alone', async () => {
-    start();
-    await openAdd();
-    const add = vi.spyOn(host, 'addToken');
-    click($('[data-testid=add-save]'));
-    await until(() => gone('add-dialog'));
-    expect(add).toHaveBeenCalledWith(SAMPLE.githubPat, expect.objectContaining({ remind: null, rotate_every_secs: null }));
-  });
-
-  it('shows core\'s objection to custom lead times in place, and adds nothing', async () => {
-    start();
-    await openAdd();
-    click(input('add-remind-custom'));
-    type(input('add-remind-leads'), '3 days');
-    const add = vi.spyOn(host, 'addToken');
-    click($('[data-testid=add-save]'));
-    const error = await until(() => $('[data-testid=add-remind-error]'));
-    expect(error.textContent).toBe(refused('3 days'));
-    expect(add).not.toHaveBeenCalled();
-    await until(() => expect(document.activeElement).toBe(input('add-remind-leads')));
-  });
-});
-

@@ -69,7 +69,7 @@ pub fn provider(vault: &Vault, command: ProviderCommand, now: i64) -> Result<()>
                 .map(parse_duration)
                 .transpose()?;
             let secret = if client_secret_stdin {
-                Some(crate::commands::read_secret_stdin("the client secret")?)
+                Some(crate::input::read_secret_stdin("the client secret")?)
             } else {
                 None
             };

@@ -78,6 +78,12 @@ impl Vault {
             .map_err(self.storage())
     }
 
+    /// The grant token `id` belongs to; NotFound when it has none.
+    pub(crate) fn grant_of(&self, id: &str) -> Result<GrantRow> {
+        self.grant_row(id)?
+            .ok_or_else(|| Error::NotFound(id.to_owned()))
+    }
+
     /// The access token of the grant `id` belongs to (itself, or the token it refreshes).
     pub fn grant_access_id(&self, id: &str) -> Result<Option<String>> {
         Ok(self.grant_row(id)?.map(|g| g.token_id))
@@ -313,9 +319,7 @@ impl Vault {
         jitter: f64,
         now: i64,
     ) -> Result<GrantInfo> {
-        let g = self
-            .grant_row(access_id)?
-            .ok_or_else(|| Error::NotFound(access_id.to_owned()))?;
+        let g = self.grant_of(access_id)?;
         let (state, retry_at, attempts) = match failure {
             Failure::SignInAgain => (GrantState::SignInAgain, None, g.attempts),
             Failure::Fatal => (GrantState::Retrying, None, g.attempts),

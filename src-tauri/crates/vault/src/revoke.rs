@@ -60,9 +60,7 @@ impl Vault {
     /// The server accepted the revocation of the grant: both tokens are marked revoked and
     /// their secrets deleted.
     pub fn grant_revoked(&self, access_id: &str, detail: &str, now: i64) -> Result<TokenMeta> {
-        let g = self
-            .grant_row(access_id)?
-            .ok_or_else(|| Error::NotFound(access_id.to_owned()))?;
+        let g = self.grant_of(access_id)?;
         if let Some(r) = &g.refresh_id
             && self.row(r)?.revoked_at.is_none()
         {
@@ -88,9 +86,7 @@ impl Vault {
         jitter: f64,
         now: i64,
     ) -> Result<GrantInfo> {
-        let g = self
-            .grant_row(access_id)?
-            .ok_or_else(|| Error::NotFound(access_id.to_owned()))?;
+        let g = self.grant_of(access_id)?;
         let n = g.attempts + 1;
         let at = (n <= MAX_RETRIES).then(|| now + backoff_secs(n, jitter, retry_after));
         self.conn()
