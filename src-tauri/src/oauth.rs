@@ -73,16 +73,16 @@ pub async fn save_profile(
         .as_deref()
         .map(str::trim)
         .filter(|i| !i.is_empty());
-    let (issuer, mut endpoints, iss_required) = match issuer {
-        Some(i) => {
+    // Endpoints typed in are used as they are (a server without discovery); the issuer, if
+    // given too, is then only what `iss` must say. Otherwise the issuer is discovered.
+    let (issuer, endpoints, iss_required) = match (input.endpoints, issuer) {
+        (Some(given), issuer) => (issuer.map(str::to_owned), given, false),
+        (None, Some(i)) => {
             let d = oauth::discover(&client()?, i).await.map_err(remote_error)?;
             (Some(d.issuer), d.endpoints, d.sends_iss)
         }
-        None => (None, Default::default(), false),
+        (None, None) => (None, Default::default(), false),
     };
-    if let Some(given) = input.endpoints {
-        endpoints = given;
-    }
     if endpoints.token.trim().is_empty() {
         return Err(Error::invalid(
             "Give the issuer URL, or at least the token endpoint",

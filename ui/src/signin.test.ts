@@ -188,7 +188,7 @@ describe('adding a provider profile', () => {
     expect(button('profile-save').disabled).toBe(true);
     expect(text('profile-blocked')).toBe('Give the profile a name.');
     type($('[data-testid=profile-name]'), 'acme');
-    expect(text('profile-blocked')).toBe('Give the issuer URL.');
+    expect(text('profile-blocked')).toBe('Give the issuer URL, or its endpoints under More.');
     type($('[data-testid=profile-issuer]'), 'https://login.acme.dev');
     expect(text('profile-blocked')).toBe('Give the client id.');
     type($('[data-testid=profile-client-id]'), 'tk-desktop');
@@ -229,6 +229,25 @@ describe('adding a provider profile', () => {
     const flows = await until(() => $$('[data-testid=flow-choice]'));
     expect(flows.map((f) => f.dataset.flow)).toEqual(['code', 'device', 'client-credentials']);
     expect(flows[2]?.textContent).toContain('The app\'s own token, no user');
+  });
+
+  it('takes endpoints typed in for a server without discovery, and offers only what they allow', async () => {
+    await openForm();
+    type($('[data-testid=profile-name]'), 'legacy');
+    type($('[data-testid=profile-client-id]'), 'tk-desktop');
+    type($('[data-testid=profile-ep-token]'), 'https://legacy.example.com/oauth/token');
+    type($('[data-testid=profile-ep-authorization]'), 'https://legacy.example.com/oauth/authorize');
+    gone('profile-blocked');
+    const save = vi.spyOn(host, 'saveProfile');
+    click(button('profile-save'));
+    await until(() => expect($$('[data-testid=profile-choice]')).toHaveLength(2));
+    expect(save.mock.calls[0]?.[0]).toMatchObject({
+      issuer: null,
+      endpoints: { token: 'https://legacy.example.com/oauth/token', authorization: 'https://legacy.example.com/oauth/authorize', device_authorization: null },
+    });
+    click(button('signin-next'));
+    const flows = await until(() => $$('[data-testid=flow-choice]'));
+    expect(flows.map((f) => f.dataset.flow)).toEqual(['code']);
   });
 
   it('starts at the profile when opened from a sign-in\'s token', async () => {
