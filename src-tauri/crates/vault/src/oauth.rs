@@ -266,6 +266,14 @@ impl Vault {
         now: i64,
     ) -> Result<TokenMeta> {
         let refresh_id = self.grant(access_id, now)?.and_then(|g| g.refresh_id);
+        // A sign-in revoked earlier comes back to life with the new one; its history keeps the
+        // revocation.
+        self.conn()
+            .execute(
+                "UPDATE tokens SET revoked_at = NULL WHERE id = ?1 OR id = ?2",
+                params![access_id, refresh_id],
+            )
+            .map_err(self.storage())?;
         let ticket = RefreshTicket {
             access_id: access_id.to_owned(),
             refresh_id,

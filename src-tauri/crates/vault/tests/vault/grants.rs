@@ -296,3 +296,32 @@ fn signing_in_again_under_the_same_name_mends_the_token_in_place() {
         "refresh-9"
     );
 }
+
+#[test]
+fn signing_in_again_after_a_revocation_brings_the_token_back() {
+    let dir = private_tempdir();
+    let (v, _) = memory_vault(dir.path());
+    let id = signed_in(&v);
+    v.revoke_grant_with(&id, 0.5, || NOW + 1, |_, _, _, _| Ok(()))
+        .expect("revoked");
+    assert!(v.meta(&id, NOW).unwrap().revoked_at.is_some());
+    let p = v.profile("corp").unwrap().0;
+    let again = v
+        .store_grant(
+            &p,
+            Flow::Code,
+            Some("me"),
+            &issued("access-5", Some("refresh-5")),
+            NOW + 5,
+        )
+        .expect("sign in again");
+    assert_eq!(again.id, id);
+    assert!(again.revoked_at.is_none());
+    assert_eq!(v.secret(&id, NOW + 5).unwrap().expose(), "access-5");
+    let refresh_id = v.grant(&id, NOW).unwrap().unwrap().refresh_id.unwrap();
+    assert_eq!(
+        v.secret(&refresh_id, NOW + 5).unwrap().expose(),
+        "refresh-5"
+    );
+    assert!(v.grant(&id, NOW).unwrap().unwrap().can_refresh);
+}
