@@ -170,6 +170,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run a command with tokens in its environment (`--env NAME=TOKEN`), never in its
+    /// arguments; the command replaces this process, so its exit status is the result. A
+    /// sign-in's token past its refresh point is refreshed first; an expired, revoked or lost
+    /// token is refused (exit 1) unless --allow-expired.
+    Run {
+        /// NAME=TOKEN, the token by id or provider/name; give it once per variable.
+        #[arg(long = "env", value_name = "NAME=TOKEN")]
+        env: Vec<String>,
+        /// A file of NAME=TOKEN lines (`#` comments), safe to commit: it holds no secret.
+        #[arg(long, value_name = "FILE")]
+        env_file: Option<std::path::PathBuf>,
+        /// Hand over a token that has expired (a revoked or lost one is still refused).
+        #[arg(long)]
+        allow_expired: bool,
+        /// The command and its arguments, after `--`.
+        #[arg(last = true, required = true, value_name = "COMMAND")]
+        command: Vec<String>,
+    },
     /// OAuth 2.0 / OpenID Connect provider profiles.
     Provider {
         #[command(subcommand)]

@@ -22,7 +22,7 @@ use crate::{
     args::{Cli, Command},
     doctor,
     input::{read_secret, token_input},
-    oauth, output, provider, remind,
+    oauth, output, provider, remind, run,
 };
 
 /// The clock for commands that wait (a sign-in, a refresh behind another process's lock):
@@ -57,6 +57,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Introspect { token, json } => {
             oauth::introspect(&open_vault(now)?, &token, json, now)
         }
+        Command::Run {
+            env,
+            env_file,
+            allow_expired,
+            command,
+        } => {
+            let env = run::mappings(&env, env_file.as_deref())?;
+            let code = run::run(&open_vault(now)?, env, allow_expired, &command, now)?;
+            Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
+        }
         other => run_command(other, now).map(|()| ExitCode::SUCCESS),
     }
 }
@@ -66,7 +76,8 @@ fn run_command(command: Command, now: i64) -> Result<()> {
         Command::Due { .. }
         | Command::Check { .. }
         | Command::Revoke { .. }
-        | Command::Introspect { .. } => {
+        | Command::Introspect { .. }
+        | Command::Run { .. } => {
             unreachable!("handled by run")
         }
         Command::Providers { json } => provider::list(json),

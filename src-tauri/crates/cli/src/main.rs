@@ -12,6 +12,7 @@ mod oauth;
 mod output;
 mod provider;
 mod remind;
+mod run;
 mod signals;
 
 use std::process::ExitCode;

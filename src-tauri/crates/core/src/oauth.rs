@@ -240,6 +240,16 @@ pub fn refreshed_since(refreshed_at_ms: Option<i64>, asked_at_ms: i64) -> bool {
     refreshed_at_ms.is_some_and(|done| done >= asked_at_ms)
 }
 
+/// Whether a token about to be handed to a program should be refreshed first: it is past its
+/// refresh point (80% of its lifetime), or has lapsed.
+pub fn refresh_before_use(issued_at: Option<i64>, expires_at: Option<i64>, now: i64) -> bool {
+    match (issued_at, expires_at) {
+        (_, Some(exp)) if now >= exp => true,
+        (Some(iat), Some(exp)) => now >= refresh_at(iat, exp),
+        _ => false,
+    }
+}
+
 /// Seconds to wait before retry `attempt` (1-based): exponential from 5 s, capped at 10 min,
 /// with jitter (`jitter` in 0..1 from the caller's randomness) so many clients do not retry
 /// in step. A server's `Retry-After` wins when it asks for longer.

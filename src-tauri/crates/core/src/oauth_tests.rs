@@ -108,3 +108,12 @@ fn flows_say_what_a_profile_lacks() {
             .contains("secret")
     );
 }
+
+#[test]
+fn a_token_past_its_refresh_point_or_lapsed_is_refreshed_before_use() {
+    assert!(!refresh_before_use(Some(0), Some(1000), 799));
+    assert!(refresh_before_use(Some(0), Some(1000), 800));
+    assert!(refresh_before_use(None, Some(1000), 1000));
+    assert!(!refresh_before_use(None, Some(1000), 999));
+    assert!(!refresh_before_use(Some(0), None, 10_000_000));
+}

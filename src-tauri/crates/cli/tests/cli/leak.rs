@@ -65,6 +65,7 @@ fn the_secret_appears_only_in_get_output() {
         (vec!["show", "github/leak"], None),
         (vec!["show", "--json", "github/leak"], None),
         (vec!["get", "github/leak"], None),
+        (vec!["run", "--env", "T=github/leak", "--", "true"], None),
         (vec!["decode", sentinel.as_str()], None),
         (vec!["decode", "--json", sentinel.as_str()], None),
         (vec!["decode", "--json"], Some(sentinel.as_str())),

@@ -20,6 +20,7 @@ mod oauth_profiles;
 mod oidc;
 mod providers;
 mod remind;
+mod run;
 mod stuck;
 #[path = "../../../vault/tests/support/mod.rs"]
 mod support;
