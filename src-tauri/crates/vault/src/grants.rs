@@ -14,6 +14,7 @@ use tokenkeeper_core::{
 };
 
 use crate::{
+    db::parse_enum,
     error::{Error, Result},
     oauth::{Begin, RefreshLock, RefreshTicket},
     vault::Vault,
@@ -48,20 +49,24 @@ const COLUMNS: &str = "token_id, profile, flow, refresh_id, state, detail, retry
     id_claims, id_verified, refreshed_at_ms, access_signature";
 
 fn grant_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<GrantRow> {
-    let word = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+    // A word no version writes is an error naming the row, never a guess (as for `tokens`).
+    let token_id: String = r.get(0)?;
     Ok(GrantRow {
-        token_id: r.get(0)?,
         profile: r.get(1)?,
-        flow: word(2)?.parse().unwrap_or(Flow::Code),
+        flow: parse_enum("grants", &token_id, (2, "flow"), &r.get::<_, String>(2)?)?,
         refresh_id: r.get(3)?,
-        state: word(4)?.parse().unwrap_or(GrantState::Ok),
+        state: parse_enum("grants", &token_id, (4, "state"), &r.get::<_, String>(4)?)?,
         detail: r.get(5)?,
         retry_at: r.get(6)?,
         attempts: r.get(7)?,
         id_claims: r.get(8)?,
         id_verified: r.get(9)?,
         refreshed_at_ms: r.get(10)?,
-        access_signature: r.get::<_, Option<String>>(11)?.and_then(|w| w.parse().ok()),
+        access_signature: r
+            .get::<_, Option<String>>(11)?
+            .map(|v| parse_enum("grants", &token_id, (11, "access_signature"), &v))
+            .transpose()?,
+        token_id,
     })
 }
 
@@ -345,44 +350,24 @@ impl Vault {
     /// falls due. Grants that need a sign-in, and retries that gave up, are left alone.
     pub fn grants_due(&self, now: i64) -> Result<Due> {
         let conn = self.conn();
+        // The grant's columns are unambiguous beside the token's: one row reader serves both.
         let mut stmt = conn
-            .prepare(
-                "SELECT g.token_id, g.state, g.retry_at, t.issued_at, t.expires_at, g.refresh_id, g.flow
+            .prepare(&format!(
+                "SELECT {COLUMNS}, t.issued_at, t.expires_at
                  FROM grants g JOIN tokens t ON t.id = g.token_id
-                 WHERE t.revoked_at IS NULL AND g.state != 'sign_in_again'",
-            )
+                 WHERE t.revoked_at IS NULL AND g.state != 'sign_in_again'"
+            ))
             .map_err(self.storage())?;
-        type Row = (
-            String,
-            String,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<String>,
-            String,
-        );
         let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })
+            .query_map([], |r| Ok((grant_row(r)?, r.get(12)?, r.get(13)?)))
             .map_err(self.storage())?
-            .collect::<rusqlite::Result<Vec<Row>>>()
+            .collect::<rusqlite::Result<Vec<(GrantRow, Option<i64>, Option<i64>)>>>()
             .map_err(self.storage())?;
         let mut due = Vec::new();
         let mut next: Option<i64> = None;
-        for (id, state, retry_at, iat, exp, refresh, flow) in rows {
-            let Ok(state) = state.parse::<GrantState>() else {
-                continue;
-            };
-            let renewable = refresh.is_some() || flow == Flow::ClientCredentials.as_ref();
+        for (g, iat, exp) in rows {
+            let (id, state, retry_at) = (g.token_id, g.state, g.retry_at);
+            let renewable = g.refresh_id.is_some() || g.flow == Flow::ClientCredentials;
             let at = match state {
                 GrantState::RevocationPending | GrantState::Retrying => retry_at,
                 _ if renewable => match (iat, exp) {
