@@ -15,13 +15,13 @@ use tokenkeeper_core::{
     model::TokenMeta,
     oauth::{DeviceCode, Flow, LoginFinished, LoginStarted, Profile, ProfileInput},
 };
-use tokenkeeper_remote::{
-    Client, Error as RemoteError,
-    oauth::{self, Grant, failure_of},
-};
+use tokenkeeper_remote::oauth::{self, Grant, failure_of};
 use tokenkeeper_vault::{Error, Result, Vault};
 
-use crate::state::{AppState, now};
+use crate::{
+    remote::{client, remote_error},
+    state::{AppState, now},
+};
 
 /// How long a sign-in waits for the browser.
 const CODE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
@@ -42,19 +42,6 @@ fn logins(app: &AppHandle) -> tauri::State<'_, Logins> {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn remote_error(e: RemoteError) -> Error {
-    match e {
-        RemoteError::Core(c) => Error::Core(c),
-        RemoteError::Unsupported(m) => Error::Unsupported(m),
-        RemoteError::Refused(m) => Error::invalid(m),
-        other => Error::Provider(other.to_string()),
-    }
-}
-
-fn client() -> Result<Client> {
-    Client::new().map_err(remote_error)
 }
 
 /// Saves a profile: the issuer resolved by discovery (its endpoints, unless given by hand).

@@ -10,7 +10,8 @@ use tokenkeeper_core::{
 use tokenkeeper_remote::{Act, Client, Error as RemoteError, Held};
 use tokenkeeper_vault::{Error, Result, Vault, db::tokens::TokenRow};
 
-fn remote_error(e: RemoteError) -> Error {
+/// How a remote failure reaches the UI (the OAuth commands use it too).
+pub(crate) fn remote_error(e: RemoteError) -> Error {
     match e {
         RemoteError::Core(c) => Error::Core(c),
         RemoteError::Unsupported(m) => Error::Unsupported(m),
@@ -30,7 +31,7 @@ fn held<'a>(row: &'a TokenRow, secret: &'a Secret) -> Held<'a> {
     }
 }
 
-fn client() -> Result<Client> {
+pub(crate) fn client() -> Result<Client> {
     Client::new().map_err(remote_error)
 }
 

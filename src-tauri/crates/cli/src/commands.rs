@@ -27,7 +27,7 @@ use crate::{
 
 /// The clock for commands that wait (a sign-in, a refresh behind another process's lock):
 /// what they store is dated when it happened, not when the command started.
-fn clock() -> i64 {
+pub(crate) fn clock() -> i64 {
     chrono::Utc::now().timestamp()
 }
 

@@ -253,20 +253,32 @@ fn access_of(vault: &Vault, key: &str) -> Result<String> {
     })
 }
 
+/// The vault's single-flight refresh of the grant whose access token is `access`, asked for at
+/// `asked_ms`, with the token request made here (`refresh` and `run` both use it).
+pub(crate) fn refresh_grant(
+    vault: &Vault,
+    access: &str,
+    asked_ms: i64,
+) -> Result<tokenkeeper_vault::Refreshed> {
+    let client = Client::new()?;
+    let clock_ms = || chrono::Utc::now().timestamp_millis();
+    Ok(
+        vault.refresh_with(access, asked_ms, clock_ms, rand::random::<f64>(), |t| {
+            block_on(oauth::renew(
+                &client,
+                &t.profile,
+                t.client_secret.as_ref(),
+                t.refresh.as_ref(),
+            ))
+            .map_err(|e| failure_of(&e))
+        })?,
+    )
+}
+
 /// Refreshes the grant `key` belongs to; `asked_ms` is when the command started.
 pub fn refresh(vault: &Vault, key: &str, json: bool, asked_ms: i64) -> Result<()> {
     let access = access_of(vault, key)?;
-    let client = Client::new()?;
-    let clock_ms = || chrono::Utc::now().timestamp_millis();
-    let done = vault.refresh_with(&access, asked_ms, clock_ms, rand::random::<f64>(), |t| {
-        block_on(oauth::renew(
-            &client,
-            &t.profile,
-            t.client_secret.as_ref(),
-            t.refresh.as_ref(),
-        ))
-        .map_err(|e| failure_of(&e))
-    })?;
+    let done = refresh_grant(vault, &access, asked_ms)?;
     if json {
         return output::json(&serde_json::json!({ "token": done.meta, "requested": done.asked }));
     }
@@ -323,14 +335,10 @@ pub fn revoke(vault: &Vault, id: &str) -> Result<TokenMeta> {
     Ok(vault.revoke_grant_with(
         id,
         rand::random::<f64>(),
-        clock,
+        crate::commands::clock,
         |p, secret, token, is_refresh| {
             block_on(oauth::revoke(&client, p, secret, token, is_refresh))
                 .map_err(|e| failure_of(&e))
         },
     )?)
-}
-
-fn clock() -> i64 {
-    chrono::Utc::now().timestamp()
 }

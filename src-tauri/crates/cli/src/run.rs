@@ -8,10 +8,7 @@ use std::{collections::BTreeMap, path::Path, process::Command};
 
 use anyhow::{Context, Result, bail};
 use tokenkeeper_core::{Secret, model::Status, oauth::refresh_before_use};
-use tokenkeeper_remote::{Client, oauth};
 use tokenkeeper_vault::Vault;
-
-use crate::net::block_on;
 
 /// `NAME=TOKEN` pairs from the arguments and the file, checked: a name a shell accepts, each
 /// name once.
@@ -72,23 +69,7 @@ fn secret_for(vault: &Vault, key: &str, allow_expired: bool, now: i64) -> Result
             now,
         );
         if due {
-            let client = Client::new()?;
-            let clock_ms = || chrono::Utc::now().timestamp_millis();
-            let done = vault.refresh_with(
-                &access,
-                crate::commands::started_ms(),
-                clock_ms,
-                rand::random::<f64>(),
-                |t| {
-                    block_on(oauth::renew(
-                        &client,
-                        &t.profile,
-                        t.client_secret.as_ref(),
-                        t.refresh.as_ref(),
-                    ))
-                    .map_err(|e| oauth::failure_of(&e))
-                },
-            );
+            let done = crate::oauth::refresh_grant(vault, &access, crate::commands::started_ms());
             match done {
                 Ok(r) => meta = r.meta,
                 // An expired token is refused below; one that still works goes as it is.
