@@ -80,13 +80,7 @@ pub(crate) fn apply_patch(
     patch: &TokenPatch,
 ) -> Result<TokenRow> {
     if let Some(p) = &patch.provider {
-        // A catalog provider, `oidc:<name>`, or one of the vault's sign-in profiles.
-        let profile = conn
-            .query_row("SELECT 1 FROM providers WHERE id = ?1", [p], |_| Ok(()))
-            .is_ok();
-        if !profile {
-            validate_provider(p)?;
-        }
+        validate_provider(conn, p)?;
         row.provider = p.clone();
     }
     if let Some(n) = &patch.name {
@@ -205,8 +199,14 @@ pub(crate) fn validate_name(name: &str) -> Result<String> {
     Ok(n.to_owned())
 }
 
-pub(crate) fn validate_provider(id: &str) -> Result<()> {
-    if providers::is_known(id) {
+/// A catalog provider, `oidc:<name>`, or one of the vault's sign-in profiles (tokens from
+/// profile `p` are `p/NAME`).
+pub(crate) fn validate_provider(conn: &Connection, id: &str) -> Result<()> {
+    let profile = || {
+        conn.query_row("SELECT 1 FROM providers WHERE id = ?1", [id], |_| Ok(()))
+            .is_ok()
+    };
+    if providers::is_known(id) || profile() {
         return Ok(());
     }
     let known: Vec<String> = providers::catalog().into_iter().map(|p| p.id).collect();

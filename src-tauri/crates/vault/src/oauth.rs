@@ -149,16 +149,6 @@ impl Vault {
         Ok((p, secret))
     }
 
-    /// Whether `id` names a stored profile (tokens from it are `id/NAME`).
-    pub(crate) fn is_profile(&self, id: &str) -> bool {
-        self.conn()
-            .query_row("SELECT 1 FROM providers WHERE id = ?1", [id], |_| Ok(()))
-            .optional()
-            .ok()
-            .flatten()
-            .is_some()
-    }
-
     /// The keyring accounts that profiles hold (so the reconcile leaves them be).
     pub(crate) fn profile_keys(&self) -> Result<Vec<String>> {
         let conn = self.conn();

@@ -278,7 +278,7 @@ impl Vault {
         let (provider, name) = full
             .split_once('/')
             .ok_or_else(|| Error::Internal(format!("`{full}` is not provider/name")))?;
-        validate_provider(provider)?;
+        validate_provider(&self.conn(), provider)?;
         let mut name = validate_name(name)?;
         let secret = self.secrets.get(&item.account)?.ok_or_else(|| {
             Error::Internal("the item disappeared while it was being recovered".into())

@@ -56,9 +56,7 @@ impl Vault {
             .filter(|p| !p.is_empty())
             .or_else(|| insp.provider.clone())
             .unwrap_or_else(|| "other".to_owned());
-        if !self.is_profile(&provider) {
-            validate_provider(&provider)?;
-        }
+        validate_provider(&self.conn(), &provider)?;
         let name = validate_name(&meta.name)?;
         let (expires_at, expiry_source) = match meta.expires_at.as_deref() {
             Some(t) if !t.trim().is_empty() => (Some(user_time(t)?), Some(ExpirySource::User)),
