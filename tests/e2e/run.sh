@@ -34,9 +34,12 @@ fi
 APP="${TK_E2E_APP_BIN:-$ROOT/target/debug/tokenkeeper-app}"
 CLI="$ROOT/target/debug/tokenkeeper"
 [ -x "$APP" ] || { echo "error: $APP is missing: run 'make app' first" >&2; exit 1; }
-# The CLI seeds tokens, so it must match the app's schema: build it (a no-op when fresh).
-if [ -z "${TK_E2E_SKIP_BUILD:-}" ] || [ ! -x "$CLI" ]; then
-  cargo build -p tokenkeeper --quiet
+# The CLI seeds tokens, so it must match the app's schema: build it and the provider fixture
+# (a no-op after `cargo test --workspace`). They are built as the tests build them: a plain
+# `cargo build -p tokenkeeper` resolves other dependency features and compiled every dependency a
+# second time (minutes, and gigabytes of target/).
+if [ -z "${TK_E2E_SKIP_BUILD:-}" ] || [ ! -x "$CLI" ] || [ ! -x target/debug/examples/provider-fixture ]; then
+  cargo test --workspace --locked --no-run --quiet
 fi
 if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
   echo "==> installing end-to-end test packages"
@@ -120,9 +123,6 @@ start_driver notify $((BASE_PORT + 6)) "$WORK/home-notify" "$RUN_ID-notify"
 
 # The provider APIs (GitHub, GitLab, Meta, Slack, npm) as each documents its answers, on
 # 127.0.0.1: the same fixtures the remote crate's tests use.
-if [ -z "${TK_E2E_SKIP_BUILD:-}" ] || [ ! -x target/debug/examples/provider-fixture ]; then
-  cargo build -p tokenkeeper-remote --example provider-fixture --quiet
-fi
 target/debug/examples/provider-fixture >"$WORK/provider-fixture.out" 2>"$WORK/provider-fixture.log" &
 started+=("$!")
 for _ in $(seq 50); do [ -s "$WORK/provider-fixture.out" ] && break; sleep 0.1; done
