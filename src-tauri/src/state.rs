@@ -9,7 +9,8 @@ use std::{
 use tauri::{AppHandle, Emitter, Manager};
 use tokenkeeper_core::{
     Secret,
-    model::{ClipboardCleared, CopyReceipt, EventKind, NotificationHealth},
+    credential::Accessor,
+    model::{ClipboardCleared, CopyReceipt, NotificationHealth},
 };
 use tokenkeeper_vault::{Error, Vault, clipboard::SecretClipboard};
 
@@ -69,7 +70,7 @@ impl AppState {
             clipboard.copy(&secret)?;
         }
         *lock(&self.last_copied) = Some(secret.clone());
-        self.vault.record(id, EventKind::Copied, "", now())?;
+        self.vault.record_access(id, &Accessor::AppCopy, now())?;
         let (app, token_id) = (app.clone(), id.to_owned());
         std::thread::spawn(move || {
             std::thread::sleep(Duration::from_secs(secs.into()));
@@ -109,8 +110,6 @@ impl AppState {
 
     /// The secret for an explicit Reveal, logged as an event.
     pub fn reveal(&self, id: &str) -> Result<Secret, Error> {
-        let secret = self.vault.secret(id, now())?;
-        self.vault.record(id, EventKind::Revealed, "", now())?;
-        Ok(secret)
+        self.vault.hand_out(id, &Accessor::AppReveal, now())
     }
 }

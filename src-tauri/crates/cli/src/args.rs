@@ -188,6 +188,33 @@ pub enum Command {
         #[arg(last = true, required = true, value_name = "COMMAND")]
         command: Vec<String>,
     },
+    /// Where secrets went: every `get`, copy, `run`, credential-helper answer, reveal and
+    /// export, newest first, with who asked.
+    Log {
+        /// One token's (by id or provider/name); every token's when left out.
+        token: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// git's credential helper: `git config --global credential.helper '!tokenkeeper
+    /// git-credential'` (or `credential.helper tokenkeeper`, with git-credential-tokenkeeper
+    /// installed). Answers `get` with the token bound to the host (`edit --git-host`), or a
+    /// GitHub or GitLab token when it is that provider's only one; `erase` flags the token for
+    /// a check and never deletes it.
+    #[command(name = "git-credential")]
+    GitCredential {
+        /// Store a credential git learned elsewhere (typed at its prompt) as a new token.
+        #[arg(long)]
+        adopt: bool,
+        /// get, store or erase (git gives it).
+        action: String,
+    },
+    /// docker's credential helper (as docker-credential-tokenkeeper; `"credsStore":
+    /// "tokenkeeper"` in ~/.docker/config.json): get, store, erase, list.
+    #[command(name = "docker-credential", hide = true)]
+    DockerCredential { action: String },
     /// OAuth 2.0 / OpenID Connect provider profiles.
     Provider {
         #[command(subcommand)]
@@ -343,6 +370,10 @@ pub struct EditArgs {
     /// Tags (replaces the list; give --tag once per tag).
     #[arg(long = "tag")]
     pub tags: Option<Vec<String>>,
+    /// A git host this token answers for (github.com), or HOST/PATH for repositories under a
+    /// path (with `credential.useHttpPath`); replaces the list; `none` clears it.
+    #[arg(long = "git-host", value_name = "HOST[/PATH]")]
+    pub git_hosts: Option<Vec<String>>,
     /// The API origin of a self-managed instance this token belongs to
     /// (https://gitlab.example.com), or `default` for the provider's own.
     #[arg(long, value_name = "URL")]

@@ -11,8 +11,9 @@ use anyhow::{Context, Result, bail};
 use std::sync::atomic::Ordering;
 use tokenkeeper_core::{
     clock::{parse_duration, parse_expiry, rfc3339},
+    credential::Accessor,
     inspect,
-    model::{EventKind, NewTokenMeta, SignatureState},
+    model::{NewTokenMeta, SignatureState},
     remind::parse_leads,
     verify,
 };
@@ -67,6 +68,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let code = run::run(&open_vault(now)?, env, allow_expired, &command, now)?;
             Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
         }
+        // docker reads a helper's error from stdout.
+        Command::DockerCredential { action } => {
+            match crate::docker::docker_credential(&action, now) {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                Err(e) => {
+                    println!("{e:#}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
         other => run_command(other, now).map(|()| ExitCode::SUCCESS),
     }
 }
@@ -77,8 +88,20 @@ fn run_command(command: Command, now: i64) -> Result<()> {
         | Command::Check { .. }
         | Command::Revoke { .. }
         | Command::Introspect { .. }
-        | Command::Run { .. } => {
+        | Command::Run { .. }
+        | Command::DockerCredential { .. } => {
             unreachable!("handled by run")
+        }
+        Command::GitCredential { adopt, action } => crate::git::git_credential(&action, adopt, now),
+        Command::Log { token, limit, json } => {
+            let vault = open_metadata()?;
+            let id = token.map(|t| vault.resolve(&t).map(|r| r.id)).transpose()?;
+            let log = vault.access_log(id.as_deref(), limit)?;
+            if json {
+                output::json(&log)
+            } else {
+                output::access_log(&log)
+            }
         }
         Command::Providers { json } => provider::list(json),
         Command::Provider { command } => oauth::provider(&open_vault(now)?, command, now),
@@ -171,6 +194,13 @@ fn run_command(command: Command, now: i64) -> Result<()> {
             let meta = row.into_meta(now);
             let events = vault.events(&meta.id, 50)?;
             let grant = vault.grant(&meta.id, now)?;
+            let git_hosts: Vec<String> = vault
+                .git_bindings()?
+                .remove(&meta.id)
+                .unwrap_or_default()
+                .iter()
+                .map(ToString::to_string)
+                .collect();
             if json {
                 // A JWT's claims, decoded from the keyring copy (null for an opaque token, or
                 // when the keyring cannot be read: `claims_error` then says why).
@@ -189,9 +219,10 @@ fn run_command(command: Command, now: i64) -> Result<()> {
                     "claims": claims,
                     "claims_error": claims_error,
                     "grant": grant,
+                    "git_hosts": git_hosts,
                 }))
             } else {
-                output::show(&meta, &events, now)?;
+                output::show(&meta, &events, &git_hosts, now)?;
                 match grant {
                     Some(g) => output::grant(&g, now),
                     None => Ok(()),
@@ -205,7 +236,7 @@ fn run_command(command: Command, now: i64) -> Result<()> {
         } => {
             let vault = open_vault(now)?;
             let id = vault.resolve(&token)?.id;
-            let secret = vault.secret(&id, now)?;
+            let secret = vault.hand_out(&id, &Accessor::CliGet, now)?;
             let mut out = std::io::stdout().lock();
             if !quiet && out.is_terminal() {
                 eprintln!(
@@ -233,7 +264,7 @@ fn run_command(command: Command, now: i64) -> Result<()> {
             let stop = crate::signals::stop_flag()?;
             let mut clipboard = SecretClipboard::new()?;
             clipboard.copy(&secret)?;
-            vault.record(&row.id, EventKind::Copied, "cli", now)?;
+            vault.record_access(&row.id, &Accessor::CliCopy, now)?;
             eprintln!(
                 "Copied {}/{}; the clipboard clears in {clear_after} s, or now on Ctrl+C (keep \
                  this running: it serves the clipboard)",
@@ -326,13 +357,13 @@ fn secrets() -> Result<Arc<OsKeyring>> {
 }
 
 /// Metadata only: no keyring call is made (so `list` works with the keyring locked).
-fn open_metadata() -> Result<Vault> {
+pub(crate) fn open_metadata() -> Result<Vault> {
     Ok(Vault::open_metadata(&paths::data_dir()?, secrets()?)?)
 }
 
 /// The vault, with what a crashed writer left finished. A keyring failure surfaces here or at
 /// the first secret operation with its own message.
-fn open_vault(now: i64) -> Result<Vault> {
+pub(crate) fn open_vault(now: i64) -> Result<Vault> {
     let (vault, problem) = Vault::open(&paths::data_dir()?, secrets()?, now)?;
     if let Some(e) = problem {
         return Err(e.into());

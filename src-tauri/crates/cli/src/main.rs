@@ -5,7 +5,9 @@
 
 mod args;
 mod commands;
+mod docker;
 mod doctor;
+mod git;
 mod input;
 mod net;
 mod oauth;

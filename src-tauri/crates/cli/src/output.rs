@@ -101,7 +101,7 @@ pub fn table(tokens: &[TokenMeta], now: i64) -> Result<()> {
     })
 }
 
-pub fn show(t: &TokenMeta, events: &[TokenEvent], now: i64) -> Result<()> {
+pub fn show(t: &TokenMeta, events: &[TokenEvent], git_hosts: &[String], now: i64) -> Result<()> {
     emit(|out| {
         let exp = secs(t.expires_at.as_deref());
         writeln!(out, "{}/{}", t.provider, t.name)?;
@@ -125,6 +125,9 @@ pub fn show(t: &TokenMeta, events: &[TokenEvent], now: i64) -> Result<()> {
                 out,
                 "  warning   the keyring no longer holds this token's secret"
             )?;
+        }
+        if !git_hosts.is_empty() {
+            writeln!(out, "  git       {}", git_hosts.join(" "))?;
         }
         if !t.notes.is_empty() {
             writeln!(out, "  notes     {}", t.notes)?;
@@ -225,4 +228,18 @@ pub fn grant(g: &tokenkeeper_core::oauth::GrantInfo, now: i64) -> Result<()> {
         ));
     }
     lines(&out)
+}
+
+/// `tokenkeeper log`: when, which token, what, who asked.
+pub fn access_log(log: &[tokenkeeper_core::credential::AccessEvent]) -> Result<()> {
+    emit(|out| {
+        if log.is_empty() {
+            writeln!(out, "No secret has left the vault.")?;
+        }
+        for e in log {
+            let token = e.token.as_deref().unwrap_or(e.token_id.as_str());
+            writeln!(out, "{}  {token}  {}  {}", e.at, word(&e.kind), e.by)?;
+        }
+        Ok(())
+    })
 }

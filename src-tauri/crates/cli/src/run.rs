@@ -7,7 +7,13 @@
 use std::{collections::BTreeMap, path::Path, process::Command};
 
 use anyhow::{Context, Result, bail};
-use tokenkeeper_core::{Secret, model::Status, oauth::refresh_before_use};
+use tokenkeeper_core::{
+    Secret,
+    clock::parse_rfc3339,
+    credential::Accessor,
+    model::{Status, TokenMeta},
+    oauth::refresh_before_use,
+};
 use tokenkeeper_vault::Vault;
 
 /// `NAME=TOKEN` pairs from the arguments and the file, checked: a name a shell accepts, each
@@ -50,33 +56,43 @@ pub fn mappings(args: &[String], file: Option<&Path>) -> Result<BTreeMap<String,
     Ok(out)
 }
 
-/// The secret for `key`, refreshed first when it is a sign-in's token past its refresh point.
-fn secret_for(vault: &Vault, key: &str, allow_expired: bool, now: i64) -> Result<Secret> {
-    let row = vault.resolve(key)?;
-    let address = format!("{}/{}", row.provider, row.name);
-    let mut meta = row.into_meta(now);
-    if let Some(access) = vault.grant_access_id(&meta.id)?
-        && access == meta.id
+/// Token `meta` as it should be handed out: a sign-in's access token past its refresh point is
+/// refreshed first (single-flight with the app); when that fails, the token goes as it is
+/// (the caller refuses it if it has expired), with a warning.
+pub(crate) fn fresh(vault: &Vault, meta: TokenMeta, now: i64) -> Result<TokenMeta> {
+    let Some(access) = vault.grant_access_id(&meta.id)? else {
+        return Ok(meta);
+    };
+    let due = access == meta.id
         && meta.revoked_at.is_none()
-    {
-        let due = refresh_before_use(
+        && refresh_before_use(
             meta.issued_at
                 .as_deref()
-                .and_then(|t| tokenkeeper_core::clock::parse_rfc3339(t).ok()),
+                .and_then(|t| parse_rfc3339(t).ok()),
             meta.expires_at
                 .as_deref()
-                .and_then(|t| tokenkeeper_core::clock::parse_rfc3339(t).ok()),
+                .and_then(|t| parse_rfc3339(t).ok()),
             now,
         );
-        if due {
-            let done = crate::oauth::refresh_grant(vault, &access, crate::commands::started_ms());
-            match done {
-                Ok(r) => meta = r.meta,
-                // An expired token is refused below; one that still works goes as it is.
-                Err(e) => eprintln!("warning: {address} was not refreshed: {e}"),
-            }
+    if !due {
+        return Ok(meta);
+    }
+    match crate::oauth::refresh_grant(vault, &access, crate::commands::started_ms()) {
+        Ok(r) => Ok(r.meta),
+        Err(e) => {
+            eprintln!(
+                "warning: {}/{} was not refreshed: {e}",
+                meta.provider, meta.name
+            );
+            Ok(meta)
         }
     }
+}
+
+/// The secret for `key`, refreshed first when it is a sign-in's token past its refresh point.
+fn secret_for(vault: &Vault, key: &str, allow_expired: bool, now: i64) -> Result<Secret> {
+    let meta = fresh(vault, vault.resolve(key)?.into_meta(now), now)?;
+    let address = format!("{}/{}", meta.provider, meta.name);
     match meta.status {
         Status::Revoked => bail!("{address} was revoked; its secret is gone"),
         Status::Expired if !allow_expired => bail!(
@@ -85,7 +101,7 @@ fn secret_for(vault: &Vault, key: &str, allow_expired: bool, now: i64) -> Result
         ),
         _ => {}
     }
-    Ok(vault.secret(&meta.id, now)?)
+    Ok(vault.hand_out(&meta.id, &Accessor::CliRun, now)?)
 }
 
 /// Runs `command` with the tokens in its environment. Returns only when it could not start

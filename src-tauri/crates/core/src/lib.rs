@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod clock;
+pub mod credential;
 pub mod error;
 pub mod inspect;
 pub mod model;

@@ -216,6 +216,36 @@ pub struct TokenPatch {
     pub instance_url: Option<Option<String>>,
 }
 
+impl TokenPatch {
+    /// Changes nothing.
+    pub fn is_empty(&self) -> bool {
+        let Self {
+            provider,
+            name,
+            kind,
+            scopes,
+            account,
+            expires_at,
+            notes,
+            tags,
+            remind,
+            rotate_every_secs,
+            instance_url,
+        } = self;
+        provider.is_none()
+            && name.is_none()
+            && kind.is_none()
+            && scopes.is_none()
+            && account.is_none()
+            && expires_at.is_none()
+            && notes.is_none()
+            && tags.is_none()
+            && remind.is_none()
+            && rotate_every_secs.is_none()
+            && instance_url.is_none()
+    }
+}
+
 fn double_option<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -248,6 +278,13 @@ pub enum EventKind {
     Checked,
     /// A replacement was stored beside it (a rotation).
     Rotated,
+    /// The secret was handed out (`tokenkeeper get` or `run`, a credential helper, an export);
+    /// the detail says to whom. Copies and reveals are `copied` and `revealed`.
+    Accessed,
+    /// A tool reported that the token failed (git's `erase`); it is due for a live check.
+    Rejected,
+    /// A credential helper's binding to a host changed.
+    Bound,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -77,6 +77,13 @@ impl serde::Serialize for Secret {
     }
 }
 
+/// Reading a secret in (a credential helper's JSON) is fine; writing one out is refused above.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(d).map(Secret::from)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

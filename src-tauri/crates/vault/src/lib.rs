@@ -10,6 +10,7 @@ pub mod edge;
 mod edit;
 pub mod error;
 mod grants;
+mod helpers;
 pub mod identity;
 pub mod keyring;
 mod lease;
@@ -24,6 +25,7 @@ mod write;
 
 pub use error::{Error, Result};
 pub use grants::{Due, Refreshed};
+pub use helpers::DockerLogin;
 pub use oauth::{RefreshLock, RefreshTicket};
 pub use reconcile::{RebuildReport, ReconcileReport};
 pub use vault::Vault;

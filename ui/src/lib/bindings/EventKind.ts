@@ -3,4 +3,4 @@
 /**
  * Something that happened to a token. The log is append-only.
  */
-export type EventKind = "added" | "copied" | "revealed" | "refreshed" | "revoked" | "notified" | "edited" | "secret_replaced" | "secret_missing" | "secret_found" | "recovered" | "checked" | "rotated";
+export type EventKind = "added" | "copied" | "revealed" | "refreshed" | "revoked" | "notified" | "edited" | "secret_replaced" | "secret_missing" | "secret_found" | "recovered" | "checked" | "rotated" | "accessed" | "rejected" | "bound";

@@ -329,7 +329,7 @@ export class FakeVault {
     this.answer(() => {
       const t = this.get(id);
       const secret = this.secretOf(t);
-      this.log(t, 'revealed');
+      this.log(t, 'revealed', 'app reveal');
       return secret;
     });
 
@@ -338,7 +338,7 @@ export class FakeVault {
       const t = this.get(id);
       this.clipboard = this.secretOf(t);
       t.meta = { ...t.meta, last_copied_at: iso(this.now()) };
-      this.log(t, 'copied');
+      this.log(t, 'copied', 'app copy');
       const secs = this.settings.clipboard_clear_secs;
       clearTimeout(this.clearTimer);
       this.clearTimer = setTimeout(() => {

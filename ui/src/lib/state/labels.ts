@@ -62,6 +62,9 @@ export const EVENT_LABEL: Record<EventKind, string> = {
   recovered: 'Recovered from the keyring',
   checked: 'Checked',
   rotated: 'Rotated',
+  accessed: 'Handed out',
+  rejected: 'Reported failing',
+  bound: 'Credential helper',
 };
 
 /** The OAuth flows, by name and in one line: what the person signing in does. */

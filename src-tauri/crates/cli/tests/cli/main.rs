@@ -10,7 +10,10 @@
 mod bus;
 mod copy;
 mod decode;
+mod docker;
 mod errors;
+mod git;
+mod githttp;
 mod keyring;
 mod leak;
 mod oauth;

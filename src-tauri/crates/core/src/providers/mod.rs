@@ -21,6 +21,8 @@ struct ProviderFile {
     /// JWT `iss` hosts that identify this provider (`.auth0.com`: any subdomain).
     issuers: Vec<String>,
     api: Option<Api>,
+    #[serde(default)]
+    git: Option<GitLogin>,
     guides: Vec<Guide>,
 }
 
@@ -154,6 +156,11 @@ pub fn provider(id: &str) -> Option<ProviderInfo> {
 }
 
 /// A provider's API, if the app can ask it about tokens.
+/// How git reaches a provider that hosts repositories (GitHub, GitLab).
+pub fn git(provider: &str) -> Option<&'static GitLogin> {
+    CATALOG.provider(provider).and_then(|p| p.git.as_ref())
+}
+
 pub fn api(provider: &str) -> Option<&'static Api> {
     CATALOG.provider(provider)?.api.as_ref()
 }

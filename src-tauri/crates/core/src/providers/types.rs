@@ -39,6 +39,16 @@ pub struct Api {
     pub docs_url: String,
 }
 
+/// How git reaches a provider over HTTPS: its host, and the username its docs say to send with
+/// a token (git's Basic auth needs one; the token is the password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitLogin {
+    pub host: String,
+    pub username: String,
+    pub source: Option<String>,
+}
+
 /// Which provider API an adapter in tokenkeeper-remote speaks.
 #[derive(strum::EnumString, strum::AsRefStr)]
 #[strum(serialize_all = "snake_case")]

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_reminders.sql"),
     include_str!("../../migrations/0005_checks.sql"),
     include_str!("../../migrations/0006_oauth.sql"),
+    include_str!("../../migrations/0007_helpers.sql"),
 ];
 
 /// A stored word that names no variant: carried out of a row closure inside rusqlite's error
