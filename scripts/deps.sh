@@ -10,6 +10,7 @@ packages=(
   libssl-dev pkg-config build-essential curl file
   xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-x11 dunst xclip xdotool
   imagemagick libgtk-3-bin desktop-file-utils python3-pip
+  git age
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -215,6 +215,86 @@ pub enum Command {
     /// "tokenkeeper"` in ~/.docker/config.json): get, store, erase, list.
     #[command(name = "docker-credential", hide = true)]
     DockerCredential { action: String },
+    /// Find tokens in plaintext config files (.npmrc, .netrc, gh's hosts.yml, .env) and store
+    /// each in the keyring with its provider.
+    ///
+    /// In a .npmrc every `_authToken` counts, in a .netrc every `password`, in gh's hosts.yml
+    /// every `oauth_token`; in a .env only values whose shape a provider documents (a prefix
+    /// such as `ghp_`, `glpat-`, `npm_`) and JWTs. A secret the vault already holds under the
+    /// same provider is not stored again; a name already taken gets ` (2)`.
+    ///
+    /// --rewrite then takes the tokens out of the files, once every secret reads back from the
+    /// keyring: a .npmrc value becomes `${NPM_TOKEN}` (npm reads it from the environment), a
+    /// .env line and a hosts.yml `oauth_token` line go, a .netrc entry goes whole. The
+    /// variables are written to `.tokenkeeper.env` beside each file (`NAME=provider/name`, no
+    /// secrets), so `tokenkeeper run --env-file .tokenkeeper.env -- npm publish` passes them;
+    /// gh then reads GH_TOKEN (GH_ENTERPRISE_TOKEN for another host), and git gets the .netrc
+    /// tokens from `tokenkeeper git-credential`. Each file is replaced atomically (a file
+    /// beside it, synced, renamed over it) and keeps its mode. When storing fails halfway, the
+    /// tokens stored so far stay in the keyring and no file is changed.
+    Import {
+        /// Config files to read (up to 1 MiB each).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<std::path::PathBuf>,
+        /// The files' format; `auto` tells it from the name and content.
+        #[arg(
+            long,
+            default_value = "auto",
+            value_name = "npmrc|netrc|gh-hosts|dotenv|auto"
+        )]
+        format: String,
+        /// List what would be stored; change nothing.
+        #[arg(long, conflicts_with = "rewrite")]
+        dry_run: bool,
+        /// Replace each imported value in its file with a reference (`${NPM_TOKEN}`, a line in
+        /// `.tokenkeeper.env` for `tokenkeeper run --env-file`), atomically, keeping the
+        /// file's mode.
+        #[arg(long)]
+        rewrite: bool,
+        /// One object per token found: file, label, provider, name, id, action (stored,
+        /// would_store, already_stored, duplicate) and env; never a secret.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write every token (metadata and secret) to an encrypted `age` file that the standard
+    /// `age` tool opens too.
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// Encrypt to a passphrase, asked for twice without echo (or read from stdin).
+        #[arg(
+            long,
+            required_unless_present = "recipients",
+            conflicts_with = "recipients"
+        )]
+        passphrase: bool,
+        /// Encrypt to this age public key (age1…); give it once per recipient.
+        #[arg(long = "recipient", value_name = "AGE_PUBLIC_KEY")]
+        recipients: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore an `export` file: metadata and secrets, new ids only where they collide.
+    #[command(name = "import-backup")]
+    ImportBackup {
+        file: std::path::PathBuf,
+        /// An age identity file (from `age-keygen`); without it, a passphrase is asked for.
+        #[arg(long, value_name = "AGE_KEY_FILE")]
+        identity: Option<std::path::PathBuf>,
+        /// List what would be restored; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script: `tokenkeeper completions bash > …`.
+    Completions {
+        #[arg(value_parser = ["bash", "zsh", "fish", "elvish", "powershell"])]
+        shell: String,
+    },
+    /// Print the man page (roff), for packaging.
+    #[command(hide = true)]
+    Man,
     /// OAuth 2.0 / OpenID Connect provider profiles.
     Provider {
         #[command(subcommand)]

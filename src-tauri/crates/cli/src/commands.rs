@@ -92,6 +92,44 @@ fn run_command(command: Command, now: i64) -> Result<()> {
         | Command::DockerCredential { .. } => {
             unreachable!("handled by run")
         }
+        Command::Import {
+            files,
+            format,
+            dry_run,
+            rewrite,
+            json,
+        } => crate::import::import(
+            &open_vault(now)?,
+            &crate::import::ImportArgs {
+                files,
+                format,
+                dry_run,
+                rewrite,
+                json,
+            },
+            now,
+        ),
+        Command::Export {
+            out,
+            passphrase,
+            recipients,
+            json,
+        } => crate::backup::export(&open_vault(now)?, &out, passphrase, &recipients, json, now),
+        Command::ImportBackup {
+            file,
+            identity,
+            dry_run,
+            json,
+        } => crate::backup::restore(
+            &open_vault(now)?,
+            &file,
+            identity.as_deref(),
+            dry_run,
+            json,
+            now,
+        ),
+        Command::Completions { shell } => crate::manual::completions(&shell),
+        Command::Man => crate::manual::man(),
         Command::GitCredential { adopt, action } => crate::git::git_credential(&action, adopt, now),
         Command::Log { token, limit, json } => {
             let vault = open_metadata()?;

@@ -4,11 +4,14 @@
 //! exits 3 when it lists anything.
 
 mod args;
+mod backup;
 mod commands;
 mod docker;
 mod doctor;
 mod git;
+mod import;
 mod input;
+mod manual;
 mod net;
 mod oauth;
 mod output;

@@ -18,6 +18,7 @@ pub enum Accessor {
     CliCopy,
     CliRun,
     CliExport,
+    AppExport,
     Git { host: String },
     Docker { server: String },
     AppReveal,
@@ -32,6 +33,7 @@ impl Accessor {
             Self::CliCopy => "cli copy".into(),
             Self::CliRun => "cli run".into(),
             Self::CliExport => "cli export".into(),
+            Self::AppExport => "app export".into(),
             Self::Git { host } => format!("git-credential {host}"),
             Self::Docker { server } => format!("docker-credential {server}"),
             Self::AppReveal => "app reveal".into(),
@@ -48,6 +50,21 @@ impl Accessor {
             _ => EventKind::Accessed,
         }
     }
+}
+
+/// The shortest passphrase a new backup takes: the file holds every secret, and whoever has
+/// it can try passphrases offline.
+pub const MIN_BACKUP_PASSPHRASE_CHARS: usize = 8;
+
+/// Refuses a passphrase too short for a backup (counted in characters, not bytes).
+pub fn check_backup_passphrase(passphrase: &crate::Secret) -> Result<()> {
+    if passphrase.expose().chars().count() < MIN_BACKUP_PASSPHRASE_CHARS {
+        return Err(Error::InvalidInput(format!(
+            "Use a passphrase of at least {MIN_BACKUP_PASSPHRASE_CHARS} characters: the backup \
+             holds every secret, and whoever has the file can try passphrases offline"
+        )));
+    }
+    Ok(())
 }
 
 /// The events the access log lists: every time a secret left the vault.

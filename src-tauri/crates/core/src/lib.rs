@@ -7,6 +7,7 @@ pub mod check;
 pub mod clock;
 pub mod credential;
 pub mod error;
+pub mod import;
 pub mod inspect;
 pub mod model;
 pub mod notice;

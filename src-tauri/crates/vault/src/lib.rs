@@ -3,12 +3,14 @@
 //! without ever deleting a secret this vault does not own. Also the clipboard, which the CLI
 //! and the app share. It depends on the core, never on tauri or an HTTP client.
 
+pub mod backup;
 mod checks;
 pub mod clipboard;
 pub mod db;
 pub mod edge;
 mod edit;
 pub mod error;
+pub mod files;
 mod grants;
 mod helpers;
 pub mod identity;

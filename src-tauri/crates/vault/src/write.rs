@@ -49,6 +49,17 @@ impl Vault {
 
     /// Stores a new token: inspects it, fills what the user left out, writes the secret first.
     pub fn add(&self, secret: &Secret, meta: NewTokenMeta, now: i64) -> Result<TokenMeta> {
+        self.add_as(uuid::Uuid::new_v4().to_string(), secret, meta, now)
+    }
+
+    /// [`Vault::add`] under a given id (a restored backup keeps its tokens' ids).
+    pub fn add_as(
+        &self,
+        id: String,
+        secret: &Secret,
+        meta: NewTokenMeta,
+        now: i64,
+    ) -> Result<TokenMeta> {
         let (secret, inspected) = prepare_secret(secret, now)?;
         let insp = &inspected.inspection;
         let provider = meta
@@ -89,7 +100,7 @@ impl Vault {
             None => proposed_rotation(&provider, kind),
         };
         let row = TokenRow {
-            id: uuid::Uuid::new_v4().to_string(),
+            id,
             kind,
             remind,
             rotate_every,
@@ -360,11 +371,24 @@ impl Vault {
 /// Test hook (only with the `test-support` feature, which `cargo test` turns on for the binaries
 /// it tests and no shipped build has): `TOKENKEEPER_FAULT=<point>:fail` returns an error at
 /// `point`, `<point>:abort` kills the process there, to prove that no step loses data.
+/// `<point>:fail@N` (or `abort@N`) acts only the Nth time this process reaches `point`, so a
+/// command that writes several secrets can be failed halfway.
 fn fault_point(point: &str) -> Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    /// How often the point named in `TOKENKEEPER_FAULT` was reached in this process.
+    static REACHED: AtomicUsize = AtomicUsize::new(0);
     if cfg!(feature = "test-support")
         && let Ok(spec) = std::env::var("TOKENKEEPER_FAULT")
         && let Some(action) = spec.strip_prefix(point).and_then(|r| r.strip_prefix(':'))
     {
+        let (action, nth) = match action.split_once('@') {
+            Some((action, n)) => (action, n.parse::<usize>().ok()),
+            None => (action, None),
+        };
+        let reached = REACHED.fetch_add(1, Ordering::SeqCst) + 1;
+        if nth.is_some_and(|n| n != reached) {
+            return Ok(());
+        }
         match action {
             "abort" => std::process::abort(),
             _ => return Err(Error::Internal(format!("injected fault at {point}"))),

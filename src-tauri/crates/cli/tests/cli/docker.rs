@@ -1,8 +1,6 @@
 //! The docker credential helper as docker calls it: `docker-credential-tokenkeeper ACTION`
 //! with the request on stdin, the answer (or the error) on stdout, and the exit status.
 
-use std::process::Command;
-
 use serde_json::{Value, json};
 
 use crate::{Output, Tk, json as parse, keyring_available, support::run_bounded};
@@ -11,15 +9,8 @@ const SERVER: &str = "https://index.docker.io/v1/";
 const PAT: &str = "dckr_pat_dockertestsecret0123456789abc";
 
 fn helper(tk: &Tk, action: &str, stdin: &str) -> Output {
-    let inner = tk.command(&[]);
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_docker-credential-tokenkeeper"));
+    let mut cmd = tk.program(env!("CARGO_BIN_EXE_docker-credential-tokenkeeper"));
     cmd.arg(action);
-    for (k, v) in inner.get_envs() {
-        match v {
-            Some(v) => cmd.env(k, v),
-            None => cmd.env_remove(k),
-        };
-    }
     run_bounded(
         &mut cmd,
         Some(stdin.as_bytes()),
@@ -73,6 +64,10 @@ fn docker_login_stores_in_the_vault_and_get_list_erase_answer_as_docker_expects(
     let list = tk.list();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["name"], "index.docker.io");
+    assert_eq!(
+        list[0]["provider"], "docker",
+        "recognised as a Docker Hub token"
+    );
     assert_eq!(list[0]["account"], "alice");
     assert!(!Value::Array(list).to_string().contains(PAT));
     let log = parse(&tk.run(&["log", "--json"]));

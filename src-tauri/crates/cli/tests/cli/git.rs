@@ -19,13 +19,7 @@ const EXPIRY: &str = "1893542399";
 
 /// Real git in the user's world, its config isolated, prompts off, with `helper`.
 fn git(tk: &Tk, helper: &str, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new("git");
-    for (k, v) in tk.command(&[]).get_envs() {
-        match v {
-            Some(v) => cmd.env(k, v),
-            None => cmd.env_remove(k),
-        };
-    }
+    let mut cmd = tk.program("git");
     cmd.env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_TERMINAL_PROMPT", "0")

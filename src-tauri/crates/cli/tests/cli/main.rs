@@ -7,6 +7,7 @@
 //! D-Bus session with an unlocked Secret Service (see `.ci/run`); without one they fail, unless
 //! `TOKENKEEPER_SKIP_KEYRING_TESTS=1` skips them on purpose.
 
+mod backup;
 mod bus;
 mod copy;
 mod decode;
@@ -14,6 +15,7 @@ mod docker;
 mod errors;
 mod git;
 mod githttp;
+mod import;
 mod keyring;
 mod leak;
 mod oauth;
@@ -88,6 +90,20 @@ impl Tk {
         cmd
     }
 
+    /// Another program (git, a credential-helper shim) in this user's world: the same data
+    /// folder, keyring service and environment as `command`.
+    pub fn program(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let inner = self.command(&[]);
+        let mut cmd = Command::new(program);
+        for (k, v) in inner.get_envs() {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        cmd
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         support::run_bounded(&mut self.command(args), None, RUN_LIMIT)
     }
@@ -99,18 +115,11 @@ impl Tk {
     /// Runs with `TOKENKEEPER_FAULT` set (debug builds honour it), without core dumps for
     /// `:abort`.
     pub fn run_with_fault(&self, fault: &str, args: &[&str], stdin: &str) -> Output {
-        let inner = self.command(args);
-        let mut cmd = Command::new("sh");
+        let mut cmd = self.program("sh");
         cmd.arg("-c")
             .arg("ulimit -c 0; exec \"$0\" \"$@\"")
-            .arg(inner.get_program())
-            .args(inner.get_args());
-        for (k, v) in inner.get_envs() {
-            match v {
-                Some(v) => cmd.env(k, v),
-                None => cmd.env_remove(k),
-            };
-        }
+            .arg(env!("CARGO_BIN_EXE_tokenkeeper"))
+            .args(args);
         cmd.env("TOKENKEEPER_FAULT", fault);
         support::run_bounded(&mut cmd, Some(stdin.as_bytes()), RUN_LIMIT)
     }
