@@ -32,6 +32,9 @@ fn main() {
             "open_login_page",
             "refresh_token",
             "introspect_token",
+            "export_backup",
+            "choose_backup",
+            "restore_backup",
         ]),
     ))
     .expect("tauri build configuration is valid");

@@ -19,7 +19,9 @@ use tokenkeeper_core::{
 };
 
 use crate::{
-    autostart, oauth, remote,
+    autostart,
+    backup::{self, BackupPick, ExportOutcome, RestoreReport},
+    oauth, remote,
     state::{AppState, now},
     watch,
 };
@@ -285,4 +287,34 @@ pub async fn refresh_token(
 #[tauri::command]
 pub async fn introspect_token(state: State<'_, AppState>, id: String) -> Res<serde_json::Value> {
     Ok(oauth::introspect(&state.vault, &id).await?)
+}
+
+/// Exports every token with a secret into an encrypted file the user picks in a native save
+/// dialog (the page never names a path); `cancelled` when the user closes the dialog.
+#[tauri::command]
+pub async fn export_backup(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    passphrase: String,
+) -> Res<ExportOutcome> {
+    Ok(backup::export(&app, state.vault.clone(), Secret::from(passphrase)).await?)
+}
+
+/// The user picks a backup file in a native open dialog; answers a handle for `restore_backup`.
+#[tauri::command]
+pub async fn choose_backup(app: AppHandle) -> Res<BackupPick> {
+    Ok(backup::choose(&app).await?)
+}
+
+/// Restores the picked backup, or with `dry_run` says what it would do.
+#[tauri::command]
+pub async fn restore_backup(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    file: String,
+    passphrase: String,
+    dry_run: bool,
+) -> Res<RestoreReport> {
+    let passphrase = Secret::from(passphrase);
+    Ok(backup::restore(&app, state.vault.clone(), &file, passphrase, dry_run).await?)
 }

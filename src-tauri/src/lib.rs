@@ -2,6 +2,7 @@
 //! `tokenkeeper-core`. It holds no domain logic; commands are one-line adapters.
 
 mod autostart;
+mod backup;
 mod commands;
 mod oauth;
 mod remote;
@@ -17,6 +18,11 @@ use tokenkeeper_vault::{Vault, keyring::OsKeyring, paths};
 
 use crate::state::AppState;
 
+// The backup answers, for the UI's generated bindings (tests/generated.rs).
+pub use crate::backup::{
+    BackupPick, ExportOutcome, ExportReport, RestoreAction, RestoreReport, RestoredToken,
+};
+
 pub fn run() {
     tokenkeeper_vault::edge::harden_process();
     // Warnings from us by default; secret-bearing crates are capped whatever RUST_LOG says.
@@ -26,6 +32,8 @@ pub fn run() {
             tray::show_main(app);
         }))
         .plugin(tauri_plugin_opener::init())
+        // Only Rust opens file dialogs (backups): the webview is granted no `dialog:` permission.
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![autostart::HIDDEN_ARG]),
@@ -46,6 +54,7 @@ pub fn run() {
             }
             app.manage(AppState::new(vault.clone()));
             app.manage(oauth::Logins::default());
+            app.manage(backup::Picked::default());
             let handle = app.handle().clone();
             std::thread::spawn(move || {
                 // Let the first list paint before the scan competes for the CPU and D-Bus.
@@ -85,6 +94,9 @@ pub fn run() {
             commands::open_login_page,
             commands::refresh_token,
             commands::introspect_token,
+            commands::export_backup,
+            commands::choose_backup,
+            commands::restore_backup,
             commands::list_providers,
             commands::inspect_token,
             commands::add_token,

@@ -340,5 +340,18 @@ pub fn generate() -> BTreeMap<&'static str, String> {
         ),
         ("countdowns.json", pretty(words::countdowns(NOW))),
         ("leads.json", pretty(words::leads())),
+        ("rules.json", pretty(rules())),
     ])
+}
+
+/// The core's rules the fake host applies itself, as the core words them.
+fn rules() -> Value {
+    use tokenkeeper_core::credential::check_backup_passphrase;
+    let short = check_backup_passphrase(&Secret::new("x".into()))
+        .expect_err("one character is too short")
+        .to_string();
+    json!({
+        "backup_passphrase_min_chars": tokenkeeper_core::credential::MIN_BACKUP_PASSPHRASE_CHARS,
+        "short_backup_passphrase": short,
+    })
 }

@@ -8,6 +8,9 @@ mod fixtures;
 
 use std::{collections::BTreeMap, fs, path::Path};
 
+use tokenkeeper_app::{
+    BackupPick, ExportOutcome, ExportReport, RestoreAction, RestoreReport, RestoredToken,
+};
 use tokenkeeper_core::{
     check::{CheckReport, CheckState, Rotation},
     model::*,
@@ -64,6 +67,12 @@ fn generate(dir: &Path) {
         DeviceCode,
         LoginStarted,
         LoginFinished,
+        ExportOutcome,
+        ExportReport,
+        BackupPick,
+        RestoreReport,
+        RestoredToken,
+        RestoreAction,
     );
 }
 

@@ -33,6 +33,7 @@ import {
   waitShown,
 } from '../lib/app.mjs';
 import { SENTINEL, SENTINEL_PART, assertNoSentinelInDom, seedMain } from '../lib/fixtures.mjs';
+import { answerFileDialog } from '../lib/native-dialog.mjs';
 
 const driver = env.drivers.main;
 
@@ -276,6 +277,19 @@ suite(
       for (const k of ['refresh_token', 'introspect_token']) {
         equal(JSON.parse(answers[k].failure ?? '{}')?.code, 'unsupported', `${k} on a pasted key was not refused as unsupported`);
       }
+      // Backups: a short passphrase is refused before the save dialog opens, and a file the shell
+      // does not hold before anything is read (the passphrase going in is the sentinel: it must
+      // not come back); the open dialog, closed by the user, answers `cancelled`. backup.mjs
+      // runs a real export and restore.
+      await call('export_backup (short passphrase)', 'export_backup', { passphrase: 'short' });
+      await call('restore_backup (unknown file)', 'restore_backup', { file: 'no-such-file', passphrase: SENTINEL, dryRun: true });
+      const choosing = call('choose_backup', 'choose_backup');
+      await answerFileDialog('Restore from a backup', null);
+      await choosing;
+      for (const k of ['export_backup (short passphrase)', 'restore_backup (unknown file)']) {
+        equal(JSON.parse(answers[k].failure ?? '{}')?.code, 'invalid_input', `${k} was not refused with invalid_input`);
+      }
+      equal(answers.choose_backup.value, '{"outcome":"cancelled"}', 'closing the open dialog did not answer cancelled');
       // Every command the shell registers must have been called here, so a new one is covered.
       const shell = readFileSync(join(env.root, 'src-tauri', 'src', 'lib.rs'), 'utf8');
       const registered = [...shell.matchAll(/commands::(\w+)/g)].map((m) => m[1]);

@@ -13,6 +13,7 @@ import demoJson from './fixtures/demo.json';
 import inspectionsJson from './fixtures/inspections.json';
 import leadsJson from './fixtures/leads.json';
 import profilesJson from './fixtures/profiles.json';
+import rulesJson from './fixtures/rules.json';
 
 /** What `inspect_token` answers for one input: the inspection (and the masked preview the vault
  *  would show once it is stored), or the error. */
@@ -65,3 +66,5 @@ export const LEADS = leadsJson as unknown as LeadsFixture;
 export const COUNTDOWNS = countdownsJson as CountdownsFixture;
 /** `list_profiles` for the demo vault: the OAuth provider profiles its sign-ins came from. */
 export const PROFILES = profilesJson as unknown as Profile[];
+/** Rules the fake applies itself, with the core's numbers and words. */
+export const rules: { backup_passphrase_min_chars: number; short_backup_passphrase: string } = rulesJson;

@@ -91,6 +91,22 @@ describe('tauri host', () => {
     ]);
   });
 
+  it('calls the backup commands with a passphrase and a handle, never a path', async () => {
+    invoke.mockResolvedValue(null);
+    const host = createTauriHost();
+    await host.exportBackup('correct horse');
+    await host.chooseBackup();
+    await host.restoreBackup('h1', 'correct horse', true);
+    await host.restoreBackup('h1', 'correct horse', false);
+    expect(invoke.mock.calls).toEqual([
+      // The shell opens the save and open dialogs itself.
+      ['export_backup', { passphrase: 'correct horse' }],
+      ['choose_backup', undefined],
+      ['restore_backup', { file: 'h1', passphrase: 'correct horse', dryRun: true }],
+      ['restore_backup', { file: 'h1', passphrase: 'correct horse', dryRun: false }],
+    ]);
+  });
+
   it('passes the login-finished payload through and unsubscribes', async () => {
     const unlisten = vi.fn();
     let handler: ((e: { payload: unknown }) => void) | undefined;

@@ -3,9 +3,11 @@
 
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { BackupPick } from '../bindings/BackupPick';
 import type { CheckReport } from '../bindings/CheckReport';
 import type { ClipboardCleared } from '../bindings/ClipboardCleared';
 import type { CopyReceipt } from '../bindings/CopyReceipt';
+import type { ExportOutcome } from '../bindings/ExportOutcome';
 import type { Flow } from '../bindings/Flow';
 import type { Inspection } from '../bindings/Inspection';
 import type { KeyringHealth } from '../bindings/KeyringHealth';
@@ -17,6 +19,7 @@ import type { OpenToken } from '../bindings/OpenToken';
 import type { Profile } from '../bindings/Profile';
 import type { ProfileInput } from '../bindings/ProfileInput';
 import type { ProviderInfo } from '../bindings/ProviderInfo';
+import type { RestoreReport } from '../bindings/RestoreReport';
 import type { Rotation } from '../bindings/Rotation';
 import type { Settings } from '../bindings/Settings';
 import type { ShapeCheck } from '../bindings/ShapeCheck';
@@ -82,6 +85,10 @@ export function createTauriHost(): Host {
     openLoginPage: (loginId) => call<void>('open_login_page', { loginId }),
     refreshToken: (id) => call<TokenMeta>('refresh_token', { id }),
     introspectToken: (id) => call<Record<string, unknown>>('introspect_token', { id }),
+    // The shell opens the file dialogs itself: no path ever crosses from the page.
+    exportBackup: (passphrase) => call<ExportOutcome>('export_backup', { passphrase }),
+    chooseBackup: () => call<BackupPick>('choose_backup'),
+    restoreBackup: (file, passphrase, dryRun) => call<RestoreReport>('restore_backup', { file, passphrase, dryRun }),
     onLoginFinished: (cb) => subscribe<LoginFinished>('login-finished', cb),
     onTokensChanged: (cb) => subscribe<unknown>('tokens-changed', () => cb()),
     onClipboardCleared: (cb) => subscribe<ClipboardCleared>('clipboard-cleared', (p) => cb(p.token_id)),

@@ -5,9 +5,11 @@
 // Every method returns a Promise that rejects with an `ErrorInfo` (`{ code, message }`), never
 // with a string or an Error, so callers can switch on `code`.
 
+import type { BackupPick } from '../bindings/BackupPick';
 import type { CheckReport } from '../bindings/CheckReport';
 import type { CopyReceipt } from '../bindings/CopyReceipt';
 import type { ErrorInfo } from '../bindings/ErrorInfo';
+import type { ExportOutcome } from '../bindings/ExportOutcome';
 import type { Flow } from '../bindings/Flow';
 import type { Inspection } from '../bindings/Inspection';
 import type { KeyringHealth } from '../bindings/KeyringHealth';
@@ -19,6 +21,7 @@ import type { NotificationHealth } from '../bindings/NotificationHealth';
 import type { Profile } from '../bindings/Profile';
 import type { ProfileInput } from '../bindings/ProfileInput';
 import type { ProviderInfo } from '../bindings/ProviderInfo';
+import type { RestoreReport } from '../bindings/RestoreReport';
 import type { Rotation } from '../bindings/Rotation';
 import type { Settings } from '../bindings/Settings';
 import type { ShapeCheck } from '../bindings/ShapeCheck';
@@ -125,6 +128,28 @@ export interface Host {
    * a server with no introspection endpoint.
    */
   introspectToken(id: string): Promise<Record<string, unknown>>;
+  /**
+   * Export every token with a secret into one file encrypted with `passphrase` (age). The
+   * shell refuses a passphrase under 8 characters (`invalid_input`) before anything else, then
+   * asks the user where to save in a native dialog (the page never names a path); answers
+   * `cancelled` when the user closes it. Each secret read is logged on its token (`accessed`,
+   * "app export"). Nothing secret comes back: only counts, names and the file's name.
+   */
+  exportBackup(passphrase: string): Promise<ExportOutcome>;
+  /**
+   * The user picks a backup file in a native open dialog; the shell reads and holds it, and
+   * answers a handle for `restoreBackup` (or `cancelled`). Picking another file drops the first.
+   */
+  chooseBackup(): Promise<BackupPick>;
+  /**
+   * Decrypt the picked backup (`file`, from `chooseBackup`) and restore it; with `dryRun`, only
+   * say what it would do. A token already here with the same secret stays `unchanged`; one whose
+   * id or name is taken is stored beside it (`restored_as_new`, `NAME (restored)`). Rejects with
+   * `invalid_input` for a wrong passphrase or a file that is not a backup (nothing changed), or
+   * a handle no longer held (choose the file again). A restore that changed anything is followed
+   * by `tokens-changed`; the handle is let go after it.
+   */
+  restoreBackup(file: string, passphrase: string, dryRun: boolean): Promise<RestoreReport>;
   /** Event `login-finished`, payload `LoginFinished`: a sign-in ended (stored, failed or cancelled). */
   onLoginFinished(cb: (done: LoginFinished) => void): Unsubscribe;
   /** Event `tokens-changed` (no payload needed): the stored list changed outside this window's call. */
