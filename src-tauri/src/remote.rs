@@ -57,6 +57,35 @@ pub async fn check(vault: &Vault, id: &str, now: i64) -> Result<CheckReport> {
     vault.record_check(id, &finding, now)
 }
 
+/// Tokens a tool reported failing (git's `erase`) are checked with their provider once, in
+/// the background; the detail pane then shows what the provider said. A token whose provider
+/// has no API stays flagged (its history says what failed). Blocking: run it off the runtime.
+pub fn check_requested(vault: &Vault, now: i64) {
+    let ids = match vault.checks_requested() {
+        Ok(ids) => ids,
+        Err(e) => return tracing::warn!(code = ?e.code(), "reported tokens not checked: {e}"),
+    };
+    let rt = tauri::async_runtime::handle();
+    for id in ids {
+        let checkable = vault
+            .resolve(&id)
+            .is_ok_and(|row| tokenkeeper_core::providers::api(&row.provider).is_some());
+        if !checkable {
+            continue;
+        }
+        match rt.block_on(check(vault, &id, now)) {
+            Ok(r) => {
+                tracing::info!(token = %id, state = ?r.state, "checked after a failure report")
+            }
+            Err(e) => {
+                tracing::info!(token = %id, code = ?e.code(), "check after a failure report failed: {e}");
+                // Asked once: a provider that is down is not asked again on every pass.
+                let _ = vault.clear_check_request(&id);
+            }
+        }
+    }
+}
+
 pub async fn revoke(vault: &Vault, id: &str, now: i64) -> Result<TokenMeta> {
     let row = vault.resolve(id)?;
     let secret = vault.secret(id, now)?;

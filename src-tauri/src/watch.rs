@@ -161,6 +161,8 @@ fn pass(app: &AppHandle, first: bool) -> Outcome {
         }
         Err(e) => tracing::warn!(code = ?e.code(), "reminders and tray not updated: {e}"),
     }
+    // Tokens git reported failing are asked about, once each.
+    crate::remote::check_requested(&state.vault, now);
     // Sign-ins due for a refresh (or a retry) are renewed before they lapse.
     let renew_at = crate::oauth::renew_due(&state.vault, now);
     next_at = [next_at, renew_at].into_iter().flatten().min();

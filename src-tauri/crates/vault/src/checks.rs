@@ -71,6 +71,12 @@ impl Vault {
         if row != before {
             tokens::update(&tx, &row).map_err(self.storage())?;
         }
+        // A check answers a tool's report that the token failed (git's `erase`).
+        tx.execute(
+            "UPDATE tokens SET check_requested_at = NULL WHERE id = ?1",
+            params![id],
+        )
+        .map_err(self.storage())?;
         tx.execute(
             "INSERT INTO checks (token_id, checked_at, report) VALUES (?1, ?2, ?3)
              ON CONFLICT (token_id) DO UPDATE SET checked_at = ?2, report = ?3",

@@ -177,3 +177,29 @@ fn a_replacement_is_stored_beside_and_takes_over_only_when_finished() {
     assert_ne!(old2.status, Status::Revoked);
     assert_eq!(v.secret(&new.id, NOW + 30).expect("kept").expose(), PAT2);
 }
+
+#[test]
+fn a_tool_reporting_a_failure_flags_the_token_until_a_check_answers_it() {
+    let dir = private_tempdir();
+    let (v, _) = memory_vault(dir.path());
+    let t = v.add(&secret(PAT), entered(), NOW).expect("add");
+    assert!(v.checks_requested().expect("requested").is_empty());
+    v.report_rejected(&t.id, "git-credential github.com", NOW + 1)
+        .expect("report");
+    assert_eq!(v.checks_requested().expect("requested"), vec![t.id.clone()]);
+    // Nothing is lost: the secret and the row stay, the history says what failed.
+    assert_eq!(v.secret(&t.id, NOW + 1).expect("secret").expose(), PAT);
+    let events = v.events(&t.id, 10).expect("events");
+    assert_eq!(events[0].kind, EventKind::Rejected);
+    assert_eq!(
+        events[0].detail,
+        "git-credential github.com reported it failed"
+    );
+    v.record_check(
+        &t.id,
+        &Finding::new(CheckState::Invalid, "Bad credentials"),
+        NOW + 2,
+    )
+    .expect("record");
+    assert!(v.checks_requested().expect("requested").is_empty());
+}
