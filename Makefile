@@ -7,7 +7,7 @@
 TAURI := env CI=true TAURI_FRONTEND_PATH=$(CURDIR)/ui TAURI_APP_PATH=$(CURDIR)/src-tauri ui/node_modules/.bin/tauri
 SESSION := scripts/session.sh
 
-.PHONY: run test deps app app-release deb lint test-rust test-ui test-e2e test-package bindings bench cli screenshots audit
+.PHONY: run test deps app app-release deb dist lint test-rust test-ui test-e2e test-package bindings bench cli screenshots audit
 
 run: deps app
 	./target/debug/tokenkeeper-app
@@ -22,8 +22,25 @@ app: deps
 app-release: deps
 	$(TAURI) build --no-bundle
 
+# The .deb: the app, and beside it in /usr/bin the CLI and its git and docker credential-helper
+# shims, with shell completions and the man page (tauri.conf.json's deb "files" name them).
+# One cargo build makes all four binaries (the app's and the CLI's dependencies resolve to one
+# feature set; building the CLI on its own compiled every shared dependency twice), then
+# `tauri bundle` packages them.
 deb: deps
-	$(TAURI) build --bundles deb
+	npm --prefix ui run build
+	cargo build --release --locked -p tokenkeeper-app -p tokenkeeper --bins \
+	  --features tokenkeeper-app/custom-protocol
+	$(MAKE) dist
+	$(TAURI) bundle --bundles deb
+
+# Completions and the man page, from the release CLI (`make deb` builds it).
+dist:
+	mkdir -p target/dist/completions target/dist/man
+	target/release/tokenkeeper completions bash > target/dist/completions/tokenkeeper.bash
+	target/release/tokenkeeper completions zsh > target/dist/completions/_tokenkeeper
+	target/release/tokenkeeper completions fish > target/dist/completions/tokenkeeper.fish
+	target/release/tokenkeeper man | gzip -9n > target/dist/man/tokenkeeper.1.gz
 
 cli:
 	cargo build --release -p tokenkeeper
