@@ -35,6 +35,8 @@ fn main() {
             "export_backup",
             "choose_backup",
             "restore_backup",
+            "scan_for_tokens",
+            "import_found",
         ]),
     ))
     .expect("tauri build configuration is valid");

@@ -2,7 +2,7 @@
 //! or the keyring is `async` so it runs off the main thread. Errors cross IPC as
 //! `{code, message}`; secrets cross only in `reveal_token`.
 
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_opener::OpenerExt;
 use tokenkeeper_core::{
     Error, Secret,
@@ -22,6 +22,7 @@ use crate::{
     autostart,
     backup::{self, BackupPick, ExportOutcome, RestoreReport},
     oauth, remote,
+    scan::{self, ImportOutcome, ScanReport, Scanned},
     state::{AppState, now},
     watch,
 };
@@ -317,4 +318,28 @@ pub async fn restore_backup(
 ) -> Res<RestoreReport> {
     let passphrase = Secret::from(passphrase);
     Ok(backup::restore(&app, state.vault.clone(), &file, passphrase, dry_run).await?)
+}
+
+/// Lists the usual config files that hold tokens and what importing them would do; read-only.
+#[tauri::command]
+pub async fn scan_for_tokens(app: AppHandle, state: State<'_, AppState>) -> Res<ScanReport> {
+    let vault = state.vault.clone();
+    blocking(move || scan::scan(&vault, &app.state::<Scanned>(), &scan::usual()?, now())).await
+}
+
+/// Imports the tokens of files the last scan listed (any other path is refused), optionally
+/// rewriting each file to refer to Tokenkeeper instead.
+#[tauri::command]
+pub async fn import_found(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    scanned: State<'_, Scanned>,
+    files: Vec<String>,
+    rewrite: bool,
+) -> Res<ImportOutcome> {
+    let (vault, files) = (state.vault.clone(), scanned.resolve(&files)?);
+    let done = blocking(move || scan::import(&vault, files, rewrite, now())).await;
+    // Some tokens may be stored even when a later step failed: every window lists again.
+    let _ = app.emit("tokens-changed", ());
+    done
 }

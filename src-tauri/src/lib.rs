@@ -6,6 +6,7 @@ mod backup;
 mod commands;
 mod oauth;
 mod remote;
+mod scan;
 mod state;
 mod tray;
 mod watch;
@@ -18,6 +19,11 @@ use tokenkeeper_vault::{Vault, keyring::OsKeyring, paths};
 
 use crate::state::AppState;
 
+// The scan's answers, for the same bindings, and the scan itself for the fake host's fixture.
+pub use crate::scan::{
+    FoundToken, ImportAction, ImportOutcome, ScanReport, Scanned, ScannedFile,
+    import as import_found, scan as scan_for_tokens,
+};
 // The backup answers, for the UI's generated bindings (tests/generated.rs).
 pub use crate::backup::{
     BackupPick, ExportOutcome, ExportReport, RestoreAction, RestoreReport, RestoredToken,
@@ -55,6 +61,7 @@ pub fn run() {
             app.manage(AppState::new(vault.clone()));
             app.manage(oauth::Logins::default());
             app.manage(backup::Picked::default());
+            app.manage(scan::Scanned::default());
             let handle = app.handle().clone();
             std::thread::spawn(move || {
                 // Let the first list paint before the scan competes for the CPU and D-Bus.
@@ -97,6 +104,8 @@ pub fn run() {
             commands::export_backup,
             commands::choose_backup,
             commands::restore_backup,
+            commands::scan_for_tokens,
+            commands::import_found,
             commands::list_providers,
             commands::inspect_token,
             commands::add_token,

@@ -1,6 +1,7 @@
 //! The fake host's data, made by the core and the vault themselves so the UI's tests and
 //! browser build cannot drift from the app: the provider catalog, a demo vault listed and
-//! detailed as of a fixed instant, and the inspection of every sample a test pastes.
+//! detailed as of a fixed instant, the inspection of every sample a test pastes, and a scan
+//! of a fake home for "Find tokens on this machine".
 
 use std::{collections::BTreeMap, sync::Arc};
 
@@ -16,6 +17,8 @@ use tokenkeeper_vault::{Vault, db, keyring::MemoryStore};
 // Not `tests/words.rs`: Cargo would build that as a test target of its own.
 #[path = "demo/grants.rs"]
 mod demo_grants;
+#[path = "demo/scan.rs"]
+mod demo_scan;
 #[path = "words/mod.rs"]
 mod words;
 
@@ -310,7 +313,12 @@ pub fn generate() -> BTreeMap<&'static str, String> {
         })
         .collect();
     let mut inspections = BTreeMap::new();
-    for input in ids.iter().map(|(_, s)| s.clone()).chain(paste_samples()) {
+    for input in ids
+        .iter()
+        .map(|(_, s)| s.clone())
+        .chain(paste_samples())
+        .chain(demo_scan::secrets())
+    {
         let answer = match inspect::decode(&input, NOW) {
             Ok(i) => {
                 json!({ "ok": i.inspection, "masked": Secret::new(inspect::normalize(&input).to_owned()).masked(i.prefix) })
@@ -319,6 +327,8 @@ pub fn generate() -> BTreeMap<&'static str, String> {
         };
         inspections.insert(input, answer);
     }
+    // Last: the import stores tokens in the demo vault.
+    let scan = demo_scan::fixture(&vault);
     // The vault made random token ids; fixtures must be the same on every run.
     let pretty = |v: Value| {
         let mut text = serde_json::to_string_pretty(&v).expect("json") + "\n";
@@ -341,6 +351,7 @@ pub fn generate() -> BTreeMap<&'static str, String> {
         ("countdowns.json", pretty(words::countdowns(NOW))),
         ("leads.json", pretty(words::leads())),
         ("rules.json", pretty(rules())),
+        ("scan.json", pretty(scan)),
     ])
 }
 

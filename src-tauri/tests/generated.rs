@@ -9,7 +9,8 @@ mod fixtures;
 use std::{collections::BTreeMap, fs, path::Path};
 
 use tokenkeeper_app::{
-    BackupPick, ExportOutcome, ExportReport, RestoreAction, RestoreReport, RestoredToken,
+    BackupPick, ExportOutcome, ExportReport, FoundToken, ImportAction, ImportOutcome,
+    RestoreAction, RestoreReport, RestoredToken, ScanReport, ScannedFile,
 };
 use tokenkeeper_core::{
     check::{CheckReport, CheckState, Rotation},
@@ -73,6 +74,11 @@ fn generate(dir: &Path) {
         RestoreReport,
         RestoredToken,
         RestoreAction,
+        ScanReport,
+        ScannedFile,
+        FoundToken,
+        ImportAction,
+        ImportOutcome,
     );
 }
 

@@ -5,7 +5,7 @@
 import { vi } from 'vitest';
 import type { Inspection } from '../lib/bindings/Inspection';
 import type { TokenDetail } from '../lib/bindings/TokenDetail';
-import { DEMO, INSPECTIONS, type InspectAnswer } from '../lib/host/fixture-data';
+import { DEMO, INSPECTIONS, SCAN, type InspectAnswer } from '../lib/host/fixture-data';
 import { clock } from '../lib/state/clock.svelte';
 
 /** The instant the demo vault was listed, epoch ms. Tests run at it, unshifted. */
@@ -13,7 +13,8 @@ export const NOW_MS = DEMO.now * 1000;
 /** The instant the paste samples were inspected, epoch ms. */
 export const INSPECTED_MS = INSPECTIONS.now * 1000;
 
-const demoSecrets = new Set(DEMO.tokens.map((t) => t.secret));
+// The fake home's secrets are inspected for the import, not pasted.
+const demoSecrets = new Set([...DEMO.tokens.map((t) => t.secret), ...Object.values(SCAN.secrets).flat()]);
 
 /** A demo token by name: its secret and what `token_detail` answered for it. */
 export function demoToken(name: string): { secret: string; detail: TokenDetail } {
@@ -24,7 +25,7 @@ export function demoToken(name: string): { secret: string; detail: TokenDetail }
 
 type Answer = { input: string; answer: InspectAnswer };
 
-/** The one sample input (not a demo secret) for which `pick` holds. */
+/** The one sample input (not a demo or fake-home secret) for which `pick` holds. */
 function sample(what: string, pick: (a: Answer) => boolean): string {
   const found = Object.entries(INSPECTIONS.samples)
     .map(([input, answer]) => ({ input, answer }))

@@ -1,7 +1,8 @@
 //! Import: finds tokens in plaintext config files (`.npmrc`, `.netrc`, gh's `hosts.yml`,
 //! `.env`) and computes the text each file becomes once its tokens live in the keyring.
-//! Pure: text in, found tokens and new text out. Reading, storing and writing files is the
-//! CLI's; this module must not depend on I/O, the keyring or a clock.
+//! Pure: text in, found tokens and new text out, and the usual places to look. Reading,
+//! storing and writing files is the vault's; this module must not depend on I/O, the keyring
+//! or a clock.
 //!
 //! What a rewrite leaves in each format, so the tool that reads the file keeps working:
 //! - `.npmrc`: the value becomes `${NPM_TOKEN}` (npm expands variables in `.npmrc`), which
@@ -16,11 +17,14 @@
 //!   goes; git then asks `tokenkeeper git-credential` instead.
 
 mod lines;
+mod locations;
 mod netrc;
 
 use std::ops::Range;
 
 use zeroize::Zeroizing;
+
+pub use locations::{Location, usual_locations};
 
 use crate::{
     Secret,

@@ -14,6 +14,7 @@ pub mod files;
 mod grants;
 mod helpers;
 pub mod identity;
+pub mod import;
 pub mod keyring;
 mod lease;
 pub mod notify;

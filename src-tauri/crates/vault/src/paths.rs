@@ -86,3 +86,11 @@ pub fn make_private(path: &Path) -> Result<()> {
     let _ = path;
     Ok(())
 }
+
+/// The user's home folder as the platform gives it (`HOME` on Linux and macOS), where the
+/// config files that hold plaintext tokens live.
+pub fn home_dir() -> Result<PathBuf> {
+    directories::BaseDirs::new()
+        .map(|d| d.home_dir().to_path_buf())
+        .ok_or_else(|| Error::invalid("No home folder was found; set HOME"))
+}

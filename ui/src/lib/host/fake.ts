@@ -14,8 +14,8 @@
 // The stored token, the options and the shared helpers are in `fake-store.ts`; lead times,
 // reminders and the default notification health in `fake-reminders.ts`; guides, links, shapes
 // and findings in `fake-providers.ts`; profiles and sign-ins in `fake-oauth.ts`; encrypted
-// backups in `fake-backup.ts`. Their public names are re-exported from here, so importers need
-// only `./fake`.
+// backups in `fake-backup.ts`; "Find tokens on this machine" in `fake-scan.ts`. Their public
+// names are re-exported from here, so importers need only `./fake`.
 
 import type { CheckReport } from '../bindings/CheckReport';
 import type { ErrorInfo } from '../bindings/ErrorInfo';
@@ -23,7 +23,7 @@ import type { LinkRef } from '../bindings/LinkRef';
 import { remindersKey } from './fake-reminders';
 import { canFor, fakeFinding, guideFor, linkUrl, reportOf, shapeCheck, withFindings, type FakeFinding } from './fake-providers';
 import { iso, reject, type FakeOptions, type StoredToken } from './fake-store';
-import { FakeBackup } from './fake-backup';
+import { FakeScan } from './fake-scan';
 import type { GrantPair } from './fake-oauth';
 import type { Host } from './types';
 
@@ -33,7 +33,7 @@ export type { FakeFinding } from './fake-providers';
 export { FAKE_USER_CODE, type RefreshFailure } from './fake-oauth';
 export { BACKUP_PASSPHRASE_MIN, type FakeBackupFile } from './fake-backup';
 
-export class FakeHost extends FakeBackup implements Host {
+export class FakeHost extends FakeScan implements Host {
   /** What the provider answers to the next live check (then the fake provider's own answer). */
   nextCheck: FakeFinding | ErrorInfo | null = null;
   /** What the provider answers to the next revoke or rotate, when it refuses (`provider`). */

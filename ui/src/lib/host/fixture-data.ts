@@ -3,9 +3,11 @@
 // UI tests see exactly what the app would answer, and no domain rule has to be re-written here.
 
 import type { ErrorInfo } from '../bindings/ErrorInfo';
+import type { ImportOutcome } from '../bindings/ImportOutcome';
 import type { Inspection } from '../bindings/Inspection';
 import type { Profile } from '../bindings/Profile';
 import type { ProviderInfo } from '../bindings/ProviderInfo';
+import type { ScanReport } from '../bindings/ScanReport';
 import type { TokenDetail } from '../bindings/TokenDetail';
 import catalogJson from './fixtures/catalog.json';
 import countdownsJson from './fixtures/countdowns.json';
@@ -14,6 +16,7 @@ import inspectionsJson from './fixtures/inspections.json';
 import leadsJson from './fixtures/leads.json';
 import profilesJson from './fixtures/profiles.json';
 import rulesJson from './fixtures/rules.json';
+import scanJson from './fixtures/scan.json';
 
 /** What `inspect_token` answers for one input: the inspection (and the masked preview the vault
  *  would show once it is stored), or the error. */
@@ -68,3 +71,14 @@ export const COUNTDOWNS = countdownsJson as CountdownsFixture;
 export const PROFILES = profilesJson as unknown as Profile[];
 /** Rules the fake applies itself, with the core's numbers and words. */
 export const rules: { backup_passphrase_min_chars: number; short_backup_passphrase: string } = rulesJson;
+
+export interface ScanFixture {
+  /** `scan_for_tokens` over a fake home, against the demo vault. */
+  scan: ScanReport;
+  /** The secrets of each readable file, in the order of its tokens. */
+  secrets: Record<string, string[]>;
+  /** `import_found` of every readable file with a rewrite, right after that scan. */
+  imported: ImportOutcome;
+}
+/** "Find tokens on this machine" on a fake home: what the shell scanned and imported. */
+export const SCAN = scanJson as unknown as ScanFixture;

@@ -107,6 +107,17 @@ describe('tauri host', () => {
     ]);
   });
 
+  it('scans, then imports files by the names the scan listed', async () => {
+    invoke.mockResolvedValue(null);
+    const host = createTauriHost();
+    await host.scanForTokens();
+    await host.importFound(['~/.npmrc'], true);
+    expect(invoke.mock.calls).toEqual([
+      ['scan_for_tokens', undefined],
+      ['import_found', { files: ['~/.npmrc'], rewrite: true }],
+    ]);
+  });
+
   it('passes the login-finished payload through and unsubscribes', async () => {
     const unlisten = vi.fn();
     let handler: ((e: { payload: unknown }) => void) | undefined;

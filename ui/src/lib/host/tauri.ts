@@ -8,6 +8,7 @@ import type { CheckReport } from '../bindings/CheckReport';
 import type { ClipboardCleared } from '../bindings/ClipboardCleared';
 import type { CopyReceipt } from '../bindings/CopyReceipt';
 import type { ExportOutcome } from '../bindings/ExportOutcome';
+import type { ImportOutcome } from '../bindings/ImportOutcome';
 import type { Flow } from '../bindings/Flow';
 import type { Inspection } from '../bindings/Inspection';
 import type { KeyringHealth } from '../bindings/KeyringHealth';
@@ -20,6 +21,7 @@ import type { Profile } from '../bindings/Profile';
 import type { ProfileInput } from '../bindings/ProfileInput';
 import type { ProviderInfo } from '../bindings/ProviderInfo';
 import type { RestoreReport } from '../bindings/RestoreReport';
+import type { ScanReport } from '../bindings/ScanReport';
 import type { Rotation } from '../bindings/Rotation';
 import type { Settings } from '../bindings/Settings';
 import type { ShapeCheck } from '../bindings/ShapeCheck';
@@ -89,6 +91,9 @@ export function createTauriHost(): Host {
     exportBackup: (passphrase) => call<ExportOutcome>('export_backup', { passphrase }),
     chooseBackup: () => call<BackupPick>('choose_backup'),
     restoreBackup: (file, passphrase, dryRun) => call<RestoreReport>('restore_backup', { file, passphrase, dryRun }),
+    // The shell reads only the files its last scan listed.
+    scanForTokens: () => call<ScanReport>('scan_for_tokens'),
+    importFound: (files, rewrite) => call<ImportOutcome>('import_found', { files, rewrite }),
     onLoginFinished: (cb) => subscribe<LoginFinished>('login-finished', cb),
     onTokensChanged: (cb) => subscribe<unknown>('tokens-changed', () => cb()),
     onClipboardCleared: (cb) => subscribe<ClipboardCleared>('clipboard-cleared', (p) => cb(p.token_id)),

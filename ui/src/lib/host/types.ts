@@ -10,6 +10,7 @@ import type { CheckReport } from '../bindings/CheckReport';
 import type { CopyReceipt } from '../bindings/CopyReceipt';
 import type { ErrorInfo } from '../bindings/ErrorInfo';
 import type { ExportOutcome } from '../bindings/ExportOutcome';
+import type { ImportOutcome } from '../bindings/ImportOutcome';
 import type { Flow } from '../bindings/Flow';
 import type { Inspection } from '../bindings/Inspection';
 import type { KeyringHealth } from '../bindings/KeyringHealth';
@@ -22,6 +23,7 @@ import type { Profile } from '../bindings/Profile';
 import type { ProfileInput } from '../bindings/ProfileInput';
 import type { ProviderInfo } from '../bindings/ProviderInfo';
 import type { RestoreReport } from '../bindings/RestoreReport';
+import type { ScanReport } from '../bindings/ScanReport';
 import type { Rotation } from '../bindings/Rotation';
 import type { Settings } from '../bindings/Settings';
 import type { ShapeCheck } from '../bindings/ShapeCheck';
@@ -150,6 +152,20 @@ export interface Host {
    * by `tokens-changed`; the handle is let go after it.
    */
   restoreBackup(file: string, passphrase: string, dryRun: boolean): Promise<RestoreReport>;
+  /**
+   * "Find tokens on this machine": where it looked (the usual config files: `~/.npmrc`,
+   * `~/.netrc`, gh's `hosts.yml`, `~/.env`), and each of them that exists with the tokens found
+   * in it and what importing would do (`store`, `already_stored`, `same_as_above`), or the
+   * reason it could not be read.
+   * Read-only: nothing is stored and no file changes. Only masked previews, never a secret.
+   */
+  scanForTokens(): Promise<ScanReport>;
+  /**
+   * Import every token of `files` (paths exactly as the last scan listed them; any other path is
+   * refused with `invalid_input`, nothing read), and with `rewrite` replace each in its file
+   * with a reference, as `tokenkeeper import --rewrite` does. Followed by `tokens-changed`.
+   */
+  importFound(files: string[], rewrite: boolean): Promise<ImportOutcome>;
   /** Event `login-finished`, payload `LoginFinished`: a sign-in ended (stored, failed or cancelled). */
   onLoginFinished(cb: (done: LoginFinished) => void): Unsubscribe;
   /** Event `tokens-changed` (no payload needed): the stored list changed outside this window's call. */

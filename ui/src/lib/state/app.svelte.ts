@@ -14,7 +14,7 @@ import type { SignInAsk } from './sign-in.svelte';
 import { Toasts } from './toast.svelte';
 import { Tokens } from './tokens.svelte';
 
-export type DialogName = 'add' | 'edit' | 'delete' | 'settings' | 'generate' | 'revoke' | 'rotate' | 'sign-in';
+export type DialogName = 'add' | 'edit' | 'delete' | 'settings' | 'generate' | 'revoke' | 'rotate' | 'sign-in' | 'find';
 
 /** What the Generate wizard starts with: a provider and guide to preselect, a token it replaces. */
 export interface GenerateStart {
@@ -142,7 +142,8 @@ export class AppState {
   }
 
   open(dialog: DialogName): void {
-    if (dialog !== 'add' && dialog !== 'settings' && dialog !== 'generate' && this.selected === null) return;
+    const global = dialog === 'add' || dialog === 'settings' || dialog === 'generate' || dialog === 'find';
+    if (!global && this.selected === null) return;
     this.dialog = dialog;
   }
 

@@ -9,6 +9,7 @@
 mod checks;
 mod folder;
 mod grants;
+mod import;
 mod keyring;
 mod protocol;
 mod reconcile;

@@ -1,4 +1,4 @@
-//! import's file side: reading a config file (at most 1 MiB of UTF-8 text), and writing its
+//! Import's file side: reading a config file (at most 1 MiB of UTF-8 text), and writing its
 //! rewrite and the env file beside it atomically: a temporary file in the same folder, synced,
 //! given the original's mode, renamed over the original, then the folder synced. A crash
 //! leaves the old file or the new one, never half of either.
@@ -10,35 +10,49 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use anyhow::{Context, Result, anyhow, bail};
 use tokenkeeper_core::{
     Secret,
-    import::{self as core_import, FileFormat},
+    import::{self as core_import, FileFormat, Found},
 };
-use tokenkeeper_vault::files::write_atomically;
 use zeroize::Zeroizing;
 
-use super::{Item, Source};
+use super::{Item, chain, fail};
+use crate::{Result, files::write_atomically};
 
 /// Config files are small; anything bigger is not one.
 const MAX_FILE: u64 = 1024 * 1024;
 
 /// The env file written beside a rewritten file: `NAME=provider/name` lines for
 /// `tokenkeeper run --env-file`. It holds no secret.
-pub(super) const ENV_FILE: &str = ".tokenkeeper.env";
+pub const ENV_FILE: &str = ".tokenkeeper.env";
 
-pub(super) fn read(shown: &Path, forced: Option<FileFormat>, now: i64) -> Result<Source> {
-    let cannot = || format!("cannot read {}", shown.display());
-    let path = fs::canonicalize(shown).with_context(cannot)?;
-    let meta = fs::metadata(&path).with_context(cannot)?;
+/// One file as read. `text` is the whole file, secrets and all.
+pub struct Source {
+    /// As the user named it, for messages.
+    pub shown: PathBuf,
+    /// Symlinks resolved: what a rewrite replaces.
+    pub path: PathBuf,
+    text: Secret,
+    pub format: FileFormat,
+    pub found: Vec<Found>,
+    permissions: Permissions,
+}
+
+/// Reads `shown` (symlinks followed) as `forced`, else as its name or content tells, and finds
+/// its tokens. Changes nothing.
+pub fn read(shown: &Path, forced: Option<FileFormat>, now: i64) -> Result<Source> {
+    let cannot =
+        |e: std::io::Error| fail(format!("cannot read {}: {}", shown.display(), chain(&e)));
+    let path = fs::canonicalize(shown).map_err(cannot)?;
+    let meta = fs::metadata(&path).map_err(cannot)?;
     if !meta.is_file() {
-        bail!("{} is not a regular file", shown.display());
+        return Err(fail(format!("{} is not a regular file", shown.display())));
     }
     let too_big = || {
-        anyhow!(
+        fail(format!(
             "{} is over 1 MiB; import reads config files",
             shown.display()
-        )
+        ))
     };
     if meta.len() > MAX_FILE {
         return Err(too_big());
@@ -46,16 +60,16 @@ pub(super) fn read(shown: &Path, forced: Option<FileFormat>, now: i64) -> Result
     let mut bytes = Zeroizing::new(Vec::new());
     File::open(&path)
         .and_then(|f| f.take(MAX_FILE + 1).read_to_end(&mut bytes))
-        .with_context(cannot)?;
+        .map_err(cannot)?;
     if bytes.len() as u64 > MAX_FILE {
         return Err(too_big());
     }
     let text = std::str::from_utf8(&bytes).map_err(|e| {
-        anyhow!(
+        fail(format!(
             "{} is not UTF-8 text (invalid byte at offset {})",
             shown.display(),
             e.valid_up_to()
-        )
+        ))
     })?;
     let text = Secret::new(text.to_owned());
     let file_name = shown
@@ -65,12 +79,12 @@ pub(super) fn read(shown: &Path, forced: Option<FileFormat>, now: i64) -> Result
         .unwrap_or_default();
     let format = forced
         .or_else(|| core_import::detect(&file_name, text.expose()))
-        .with_context(|| {
-            format!(
+        .ok_or_else(|| {
+            fail(format!(
                 "cannot tell what kind of file {} is: give --format npmrc, netrc, gh-hosts or \
                  dotenv",
                 shown.display()
-            )
+            ))
         })?;
     let found = core_import::find(format, text.expose(), now);
     Ok(Source {
@@ -84,7 +98,7 @@ pub(super) fn read(shown: &Path, forced: Option<FileFormat>, now: i64) -> Result
 }
 
 /// Everything `--rewrite` will write, worked out before anything is stored.
-pub(super) struct Rewrites {
+pub struct Rewrites {
     /// `(source, its new text)`.
     files: Vec<(usize, String)>,
     env_files: Vec<EnvFile>,
@@ -107,12 +121,18 @@ impl EnvFile {
     fn load(path: PathBuf, shown: PathBuf) -> Result<EnvFile> {
         let existing = match fs::read_to_string(&path) {
             Ok(text) => {
-                let perms = fs::metadata(&path)?.permissions();
+                let perms = fs::metadata(&path)
+                    .map_err(|e| fail(chain(&e)))?
+                    .permissions();
                 Some((text, perms))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => {
-                return Err(e).with_context(|| format!("cannot read {}", path.display()));
+                return Err(fail(format!(
+                    "cannot read {}: {}",
+                    path.display(),
+                    chain(&e)
+                )));
             }
         };
         let names = existing
@@ -151,13 +171,13 @@ impl EnvFile {
                 Some(a) if a == address => return Ok(name),
                 Some(a) => {
                     if let Some(file) = fixed {
-                        bail!(
+                        return Err(fail(format!(
                             "{} already passes {name} as {a}, and {} sets {name} to another \
                              token ({address}); change that line, or import without --rewrite; \
                              nothing was stored",
                             self.shown.display(),
                             file.display()
-                        );
+                        )));
                     }
                 }
             }
@@ -203,7 +223,7 @@ pub(super) fn plan_rewrites(sources: &mut [Source], items: &[Item]) -> Result<Re
                 let item = items
                     .iter()
                     .find(|it| it.source == si && it.found == fi)
-                    .context("every found token has a plan")?;
+                    .ok_or_else(|| fail("every found token has a plan"))?;
                 found.env_var = Some(env.choose(&wanted, &item.address(), fixed)?);
             }
         }
@@ -213,13 +233,13 @@ pub(super) fn plan_rewrites(sources: &mut [Source], items: &[Item]) -> Result<Re
         if source.found.is_empty() {
             continue;
         }
-        let text =
-            core_import::rewrite(source.text.expose(), &source.found).with_context(|| {
-                format!(
-                    "cannot rewrite {}; nothing was stored",
-                    source.shown.display()
-                )
-            })?;
+        let text = core_import::rewrite(source.text.expose(), &source.found).map_err(|e| {
+            fail(format!(
+                "cannot rewrite {}; nothing was stored: {}",
+                source.shown.display(),
+                chain(&e)
+            ))
+        })?;
         files.push((si, text));
     }
     env_files.retain(|e| e.used);
@@ -228,7 +248,7 @@ pub(super) fn plan_rewrites(sources: &mut [Source], items: &[Item]) -> Result<Re
 
 impl Rewrites {
     /// What the rewrite did, for people.
-    pub(super) fn describe(&self, sources: &[Source]) -> Vec<String> {
+    pub fn describe(&self, sources: &[Source]) -> Vec<String> {
         let mut out = Vec::new();
         for (si, _) in &self.files {
             let source = &sources[*si];
@@ -283,9 +303,13 @@ pub(super) fn apply(sources: &[Source], rewrites: &Rewrites) -> Result<()> {
             text.push_str(line);
             text.push('\n');
         }
-        write_atomically(&env.path, text.as_bytes(), perms.as_ref())
-            .with_context(|| format!("cannot write {}", env.path.display()))
-            .context("no file was rewritten (the tokens are stored)")?;
+        write_atomically(&env.path, text.as_bytes(), perms.as_ref()).map_err(|e| {
+            fail(format!(
+                "no file was rewritten (the tokens are stored): cannot write {}: {}",
+                env.path.display(),
+                chain(&e)
+            ))
+        })?;
     }
     let mut done: Vec<String> = Vec::new();
     for (si, text) in &rewrites.files {
@@ -297,17 +321,26 @@ pub(super) fn apply(sources: &[Source], rewrites: &Rewrites) -> Result<()> {
                 some.join(", ")
             ),
         };
-        let now_there = Zeroizing::new(fs::read(&source.path).with_context(not_done)?);
+        let now_there = Zeroizing::new(
+            fs::read(&source.path).map_err(|e| fail(format!("{}: {}", not_done(), chain(&e))))?,
+        );
         if now_there.as_slice() != source.text.expose().as_bytes() {
-            bail!(
+            return Err(fail(format!(
                 "{} changed while it was imported, so it was not rewritten; {}",
                 source.shown.display(),
                 not_done()
-            );
+            )));
         }
-        write_atomically(&source.path, text.as_bytes(), Some(&source.permissions))
-            .with_context(|| format!("cannot write {}", source.path.display()))
-            .with_context(not_done)?;
+        write_atomically(&source.path, text.as_bytes(), Some(&source.permissions)).map_err(
+            |e| {
+                fail(format!(
+                    "{}: cannot write {}: {}",
+                    not_done(),
+                    source.path.display(),
+                    chain(&e)
+                ))
+            },
+        )?;
         done.push(source.shown.display().to_string());
     }
     Ok(())
