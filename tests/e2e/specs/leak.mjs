@@ -10,7 +10,8 @@
 // directly, with the sentinel's id or the sentinel itself as input. Only then is Reveal
 // clicked: the secret must appear, and the hooks must show it came through reveal_token alone.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../lib/harness.mjs';
 import {
@@ -290,6 +291,19 @@ suite(
         equal(JSON.parse(answers[k].failure ?? '{}')?.code, 'invalid_input', `${k} was not refused with invalid_input`);
       }
       equal(answers.choose_backup.value, '{"outcome":"cancelled"}', 'closing the open dialog did not answer cancelled');
+      // The scan is a dry run over this user's usual files and answers masked previews only; a
+      // file it did not list (here one holding the secret) is refused before it is read.
+      const unlisted = join(mkdtempSync(join(tmpdir(), 'tk-leak-')), '.npmrc');
+      writeFileSync(unlisted, `//registry.npmjs.org/:_authToken=${SENTINEL}\n`, { mode: 0o600 });
+      await call('scan_for_tokens', 'scan_for_tokens');
+      await call('import_found (a file the scan did not list)', 'import_found', { files: [unlisted], rewrite: true });
+      check(answers.scan_for_tokens.ok, `scan_for_tokens failed: ${answers.scan_for_tokens.failure}`);
+      equal(
+        JSON.parse(answers['import_found (a file the scan did not list)'].failure ?? '{}')?.code,
+        'invalid_input',
+        'import_found took a path the scan had not listed',
+      );
+      equal(readFileSync(unlisted, 'utf8'), `//registry.npmjs.org/:_authToken=${SENTINEL}\n`, 'the unlisted file was changed');
       // Every command the shell registers must have been called here, so a new one is covered.
       const shell = readFileSync(join(env.root, 'src-tauri', 'src', 'lib.rs'), 'utf8');
       const registered = [...shell.matchAll(/commands::(\w+)/g)].map((m) => m[1]);
