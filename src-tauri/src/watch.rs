@@ -253,29 +253,45 @@ fn watch_sleep(wake: Arc<Notify>) {
     let spawned = std::thread::Builder::new()
         .name("sleep-watch".into())
         .spawn(move || {
-            let rule = zbus::MatchRule::builder()
-                .msg_type(zbus::message::Type::Signal)
-                .interface("org.freedesktop.login1.Manager")
-                .and_then(|b| b.member("PrepareForSleep"))
-                .map(|b| b.build());
-            let conn = zbus::blocking::Connection::system();
-            let (Ok(rule), Ok(conn)) = (rule, conn) else {
-                tracing::debug!("no system bus: resume from sleep is caught by the clock check");
-                return;
-            };
-            let Ok(messages) =
-                zbus::blocking::MessageIterator::for_match_rule(rule, &conn, Some(8))
-            else {
-                return;
-            };
-            for msg in messages.flatten() {
-                // PrepareForSleep(false) is the resume.
-                if msg.body().deserialize::<bool>().is_ok_and(|going| !going) {
-                    wake.notify_one();
-                }
+            let messages =
+                zbus::blocking::Connection::system().and_then(|conn| sleep_signals(&conn));
+            match messages {
+                Ok(messages) => on_resume(messages, || wake.notify_one()),
+                Err(e) => tracing::debug!(
+                    "no system bus ({e}): resume from sleep is caught by the clock check"
+                ),
             }
         });
     if let Err(e) = spawned {
         tracing::warn!("the sleep watcher did not start: {e}");
     }
 }
+
+/// Subscribes to logind's `PrepareForSleep` on `conn` (only logind's own, not another
+/// sender's of the same name).
+#[cfg(target_os = "linux")]
+fn sleep_signals(
+    conn: &zbus::blocking::Connection,
+) -> zbus::Result<zbus::blocking::MessageIterator> {
+    let rule = zbus::MatchRule::builder()
+        .msg_type(zbus::message::Type::Signal)
+        .sender("org.freedesktop.login1")?
+        .interface("org.freedesktop.login1.Manager")?
+        .member("PrepareForSleep")?
+        .build();
+    zbus::blocking::MessageIterator::for_match_rule(rule, conn, Some(8))
+}
+
+/// Calls `resumed` at each `PrepareForSleep(false)`, the resume (`true` is the way down).
+#[cfg(target_os = "linux")]
+fn on_resume(messages: zbus::blocking::MessageIterator, mut resumed: impl FnMut()) {
+    for msg in messages.flatten() {
+        if msg.body().deserialize::<bool>().is_ok_and(|going| !going) {
+            resumed();
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "watch_tests.rs"]
+mod tests;
