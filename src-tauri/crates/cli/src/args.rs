@@ -232,61 +232,13 @@ pub enum Command {
     /// tokens from `tokenkeeper git-credential`. Each file is replaced atomically (a file
     /// beside it, synced, renamed over it) and keeps its mode. When storing fails halfway, the
     /// tokens stored so far stay in the keyring and no file is changed.
-    Import {
-        /// Config files to read (up to 1 MiB each).
-        #[arg(required = true, value_name = "FILE")]
-        files: Vec<std::path::PathBuf>,
-        /// The files' format; `auto` tells it from the name and content.
-        #[arg(
-            long,
-            default_value = "auto",
-            value_name = "npmrc|netrc|gh-hosts|dotenv|auto"
-        )]
-        format: String,
-        /// List what would be stored; change nothing.
-        #[arg(long, conflicts_with = "rewrite")]
-        dry_run: bool,
-        /// Replace each imported value in its file with a reference (`${NPM_TOKEN}`, a line in
-        /// `.tokenkeeper.env` for `tokenkeeper run --env-file`), atomically, keeping the
-        /// file's mode.
-        #[arg(long)]
-        rewrite: bool,
-        /// One object per token found: file, label, provider, name, id, action (stored,
-        /// would_store, already_stored, duplicate) and env; never a secret.
-        #[arg(long)]
-        json: bool,
-    },
+    Import(crate::import::ImportArgs),
     /// Write every token (metadata and secret) to an encrypted `age` file that the standard
     /// `age` tool opens too.
-    Export {
-        #[arg(long, value_name = "FILE")]
-        out: std::path::PathBuf,
-        /// Encrypt to a passphrase, asked for twice without echo (or read from stdin).
-        #[arg(
-            long,
-            required_unless_present = "recipients",
-            conflicts_with = "recipients"
-        )]
-        passphrase: bool,
-        /// Encrypt to this age public key (age1…); give it once per recipient.
-        #[arg(long = "recipient", value_name = "AGE_PUBLIC_KEY")]
-        recipients: Vec<String>,
-        #[arg(long)]
-        json: bool,
-    },
+    Export(crate::backup::ExportArgs),
     /// Restore an `export` file: metadata and secrets, new ids only where they collide.
     #[command(name = "import-backup")]
-    ImportBackup {
-        file: std::path::PathBuf,
-        /// An age identity file (from `age-keygen`); without it, a passphrase is asked for.
-        #[arg(long, value_name = "AGE_KEY_FILE")]
-        identity: Option<std::path::PathBuf>,
-        /// List what would be restored; change nothing.
-        #[arg(long)]
-        dry_run: bool,
-        #[arg(long)]
-        json: bool,
-    },
+    ImportBackup(crate::backup::RestoreArgs),
     /// Print a shell completion script: `tokenkeeper completions bash > …`.
     Completions {
         #[arg(value_parser = ["bash", "zsh", "fish", "elvish", "powershell"])]
@@ -302,24 +254,7 @@ pub enum Command {
     },
     /// Sign in with a provider profile and store the tokens as PROFILE/NAME (the refresh
     /// token beside it as `NAME (refresh)`). Prints the new token's provider/name.
-    Login {
-        /// The profile (see `provider add`).
-        profile: String,
-        #[arg(long, default_value = "code", value_parser = parse_flow)]
-        flow: tokenkeeper_core::oauth::Flow,
-        /// The token's name; from the ID token (email, login) when left out.
-        #[arg(long)]
-        name: Option<String>,
-        /// Code flow: print the authorization URL alone on one stdout line instead of opening
-        /// the browser, then wait for the redirect.
-        #[arg(long)]
-        no_browser: bool,
-        /// How long to wait for the browser or the device approval.
-        #[arg(long, default_value = "5m", value_name = "DURATION")]
-        timeout: String,
-        #[arg(long)]
-        json: bool,
-    },
+    Login(crate::oauth::Login),
     /// Refresh an OAuth token now (its address or its refresh token's). Single-flight: with
     /// the app or another CLI refreshing at the same moment, one request is made.
     Refresh {
@@ -347,27 +282,7 @@ pub enum Command {
     },
     /// Check a JWT's signature against a JWKS or JWK you trust (a file or an https URL), and
     /// its `exp`/`nbf` (and `--iss`/`--aud` when given). Exits 1 unless every check passes.
-    Verify {
-        #[arg(long, value_name = "FILE|URL")]
-        jwks: String,
-        /// `-` or nothing reads stdin. A token given here works but is visible to other
-        /// processes (/proc/PID/cmdline) and in shell history: pipe it in instead.
-        token: Option<String>,
-        /// Read the token from this file.
-        #[arg(long, value_name = "FILE", conflicts_with = "token")]
-        token_file: Option<std::path::PathBuf>,
-        /// Do not check `exp` and `nbf` against the clock (they are checked by default).
-        #[arg(long)]
-        ignore_time: bool,
-        /// The `iss` claim must be exactly this.
-        #[arg(long, value_name = "ISSUER")]
-        iss: Option<String>,
-        /// The `aud` claim must be, or contain, this.
-        #[arg(long, value_name = "AUDIENCE")]
-        aud: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
+    Verify(crate::decode::VerifyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -415,11 +330,6 @@ pub struct AddProfile {
     pub introspection_endpoint: Option<String>,
     #[arg(long)]
     pub json: bool,
-}
-
-fn parse_flow(s: &str) -> Result<tokenkeeper_core::oauth::Flow, String> {
-    s.parse()
-        .map_err(|_| "expected one of: code, device, client-credentials".into())
 }
 
 /// What `edit` may change, as typed; a field left out stays as it is.

@@ -3,7 +3,7 @@
 
 use std::{
     io::{IsTerminal, Write},
-    path::Path,
+    path::PathBuf,
 };
 
 use anyhow::{Context, Result, bail};
@@ -45,21 +45,53 @@ fn passphrase(confirm: bool) -> Result<Secret> {
     Ok(trimmed)
 }
 
-pub fn export(
-    vault: &Vault,
-    out: &Path,
-    use_passphrase: bool,
-    recipients: &[String],
-    json: bool,
-    now: i64,
-) -> Result<()> {
+/// `export`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Encrypt to a passphrase, asked for twice without echo (or read from stdin).
+    #[arg(
+        long,
+        required_unless_present = "recipients",
+        conflicts_with = "recipients"
+    )]
+    pub passphrase: bool,
+    /// Encrypt to this age public key (age1…); give it once per recipient.
+    #[arg(long = "recipient", value_name = "AGE_PUBLIC_KEY")]
+    pub recipients: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `import-backup`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct RestoreArgs {
+    pub file: PathBuf,
+    /// An age identity file (from `age-keygen`); without it, a passphrase is asked for.
+    #[arg(long, value_name = "AGE_KEY_FILE")]
+    pub identity: Option<PathBuf>,
+    /// List what would be restored; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn export(vault: &Vault, args: ExportArgs, now: i64) -> Result<()> {
+    let ExportArgs {
+        out,
+        passphrase: use_passphrase,
+        recipients,
+        json,
+    } = args;
     let seal = if use_passphrase {
         Seal::Passphrase(passphrase(true)?)
     } else {
-        Seal::Recipients(recipients.to_vec())
+        Seal::Recipients(recipients)
     };
     let (bytes, report) = vault.export_backup(&seal, &Accessor::CliExport, now)?;
-    tokenkeeper_vault::files::write_atomically(out, &bytes, None)
+    tokenkeeper_vault::files::write_atomically(&out, &bytes, None)
         .with_context(|| format!("cannot write {}", out.display()))?;
     if json {
         return output::json(&report);
@@ -77,16 +109,15 @@ pub fn export(
     Ok(())
 }
 
-pub fn restore(
-    vault: &Vault,
-    file: &Path,
-    identity: Option<&Path>,
-    dry_run: bool,
-    json: bool,
-    now: i64,
-) -> Result<()> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let key = match identity {
+pub fn restore(vault: &Vault, args: RestoreArgs, now: i64) -> Result<()> {
+    let RestoreArgs {
+        file,
+        identity,
+        dry_run,
+        json,
+    } = args;
+    let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let key = match identity.as_deref() {
         Some(path) => Unseal::Identities(Secret::from(
             std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read the identity file {}", path.display()))?,

@@ -1,29 +1,21 @@
 //! One function per subcommand, each a thin use of `tokenkeeper-core`.
 
-use std::{
-    io::{IsTerminal, Write},
-    process::ExitCode,
-    sync::Arc,
-    time::Duration,
-};
+use std::{io::IsTerminal, process::ExitCode, sync::Arc};
 
-use anyhow::{Context, Result, bail};
-use std::sync::atomic::Ordering;
+use anyhow::{Result, bail};
 use tokenkeeper_core::{
     clock::{parse_duration, parse_expiry, rfc3339},
-    credential::Accessor,
     inspect,
-    model::{NewTokenMeta, SignatureState},
+    model::NewTokenMeta,
     remind::parse_leads,
-    verify,
 };
-use tokenkeeper_vault::{Vault, clipboard::SecretClipboard, keyring::OsKeyring, paths};
+use tokenkeeper_vault::{Vault, keyring::OsKeyring, paths};
 
 use crate::{
     args::{Cli, Command},
-    doctor,
-    input::{read_secret, token_input},
-    oauth, output, provider, remind, run,
+    decode, doctor,
+    input::read_secret,
+    oauth, output, provider, remind, run, secret,
 };
 
 /// The clock for commands that wait (a sign-in, a refresh behind another process's lock):
@@ -92,42 +84,9 @@ fn run_command(command: Command, now: i64) -> Result<()> {
         | Command::DockerCredential { .. } => {
             unreachable!("handled by run")
         }
-        Command::Import {
-            files,
-            format,
-            dry_run,
-            rewrite,
-            json,
-        } => crate::import::import(
-            &open_vault(now)?,
-            &crate::import::ImportArgs {
-                files,
-                format,
-                dry_run,
-                rewrite,
-                json,
-            },
-            now,
-        ),
-        Command::Export {
-            out,
-            passphrase,
-            recipients,
-            json,
-        } => crate::backup::export(&open_vault(now)?, &out, passphrase, &recipients, json, now),
-        Command::ImportBackup {
-            file,
-            identity,
-            dry_run,
-            json,
-        } => crate::backup::restore(
-            &open_vault(now)?,
-            &file,
-            identity.as_deref(),
-            dry_run,
-            json,
-            now,
-        ),
+        Command::Import(args) => crate::import::import(&open_vault(now)?, &args, now),
+        Command::Export(args) => crate::backup::export(&open_vault(now)?, args, now),
+        Command::ImportBackup(args) => crate::backup::restore(&open_vault(now)?, args, now),
         Command::Completions { shell } => crate::manual::completions(&shell),
         Command::Man => crate::manual::man(),
         Command::GitCredential { adopt, action } => crate::git::git_credential(&action, adopt, now),
@@ -143,25 +102,7 @@ fn run_command(command: Command, now: i64) -> Result<()> {
         }
         Command::Providers { json } => provider::list(json),
         Command::Provider { command } => oauth::provider(&open_vault(now)?, command, now),
-        Command::Login {
-            profile,
-            flow,
-            name,
-            no_browser,
-            timeout,
-            json,
-        } => oauth::login(
-            &open_vault(now)?,
-            oauth::Login {
-                profile,
-                flow,
-                name,
-                no_browser,
-                timeout,
-                json,
-            },
-            clock,
-        ),
+        Command::Login(args) => oauth::login(&open_vault(now)?, args, clock),
         Command::Refresh { token, json } => {
             oauth::refresh(&open_vault(now)?, &token, json, started_ms())
         }
@@ -271,52 +212,16 @@ fn run_command(command: Command, now: i64) -> Result<()> {
             token,
             no_newline,
             quiet,
-        } => {
-            let vault = open_vault(now)?;
-            let id = vault.resolve(&token)?.id;
-            let secret = vault.hand_out(&id, &Accessor::CliGet, now)?;
-            let mut out = std::io::stdout().lock();
-            if !quiet && out.is_terminal() {
-                eprintln!(
-                    "warning: the secret is printed on screen (and may stay in the terminal's \
-                     scrollback); `tokenkeeper copy` puts it on the clipboard instead (--quiet \
-                     hides this)"
-                );
-            }
-            out.write_all(secret.expose().as_bytes())?;
-            if !no_newline {
-                out.write_all(b"\n")?;
-            }
-            out.flush()?;
-            Ok(())
-        }
+        } => secret::get(&open_vault(now)?, &token, no_newline, quiet, now),
         Command::Copy { token, clear_after } => {
-            let vault = open_vault(now)?;
-            let row = vault.resolve(&token)?;
-            let secret = vault.secret(&row.id, now)?;
-            let clear_after = match clear_after {
-                Some(s) => s,
-                None => vault.settings()?.clipboard_clear_secs,
-            };
-            // Registered before the copy, so an early Ctrl+C cannot leave the secret behind.
-            let stop = crate::signals::stop_flag()?;
-            let mut clipboard = SecretClipboard::new()?;
-            clipboard.copy(&secret)?;
-            vault.record_access(&row.id, &Accessor::CliCopy, now)?;
-            eprintln!(
-                "Copied {}/{}; the clipboard clears in {clear_after} s, or now on Ctrl+C (keep \
-                 this running: it serves the clipboard)",
-                row.provider, row.name
-            );
-            let deadline = std::time::Instant::now() + Duration::from_secs(clear_after.into());
-            while std::time::Instant::now() < deadline && !stop.load(Ordering::Relaxed) {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            if clipboard.clear_if_holds(&secret)? {
-                eprintln!("Clipboard cleared.");
-            }
-            Ok(())
+            secret::copy(&open_vault(now)?, &token, clear_after, now)
         }
+        Command::Decode {
+            token,
+            token_file,
+            json,
+        } => decode::decode(token, token_file.as_deref(), json, now),
+        Command::Verify(args) => decode::verify(args, now),
         Command::Rm { token, yes } => {
             let vault = open_vault(now)?;
             let row = vault.resolve(&token)?;
@@ -330,62 +235,6 @@ fn run_command(command: Command, now: i64) -> Result<()> {
         Command::Doctor { json } => doctor::doctor(&open_metadata()?, json, now),
         Command::Recover { from_vault, json } => {
             doctor::recover(&open_metadata()?, from_vault.as_deref(), json, now)
-        }
-        Command::Decode {
-            token,
-            token_file,
-            json,
-        } => {
-            let input = token_input(token, token_file.as_deref())?;
-            let inspected = inspect::decode_bytes(&input, now)?;
-            if json {
-                output::json(&inspected.inspection)
-            } else {
-                output::inspection(&inspected.inspection, now)
-            }
-        }
-        Command::Verify {
-            jwks,
-            token,
-            token_file,
-            ignore_time,
-            iss,
-            aud,
-            json,
-        } => {
-            let keys = crate::net::block_on(tokenkeeper_remote::load_jwks(&jwks))?;
-            let input = token_input(token, token_file.as_deref())?;
-            let text = std::str::from_utf8(&input).context("the token is not UTF-8 text")?;
-            let inspected = verify::verify(text, &keys, now)?;
-            let insp = &inspected.inspection;
-            let signed = insp.signature == SignatureState::Valid;
-            let mut checks = vec![verify::Check {
-                check: "signature",
-                passed: signed,
-                detail: format!("against the keys from {jwks}"),
-            }];
-            let rules = verify::ClaimRules {
-                time: !ignore_time,
-                iss,
-                aud,
-            };
-            let claims = insp.claims.clone().unwrap_or_default();
-            checks.extend(verify::check_claims(&claims, &rules, now));
-            let failed: Vec<&verify::Check> = checks.iter().filter(|c| !c.passed).collect();
-            if json {
-                let mut v = serde_json::to_value(insp)?;
-                v["checks"] = serde_json::to_value(&checks)?;
-                v["verified"] = failed.is_empty().into();
-                output::json(&v)?;
-            } else {
-                output::inspection(insp, now)?;
-                output::checks(&checks)?;
-            }
-            // The exit code is the verdict: `tokenkeeper verify … && deploy` must stop here.
-            if let Some(first) = failed.first() {
-                bail!("{} check failed: {}", first.check, first.detail);
-            }
-            Ok(())
         }
     }
 }

@@ -17,13 +17,30 @@ use tokenkeeper_vault::{
 
 use crate::output;
 
-/// `import`'s arguments, as typed.
-#[derive(Debug)]
+/// `import`'s arguments.
+#[derive(Debug, clap::Args)]
 pub struct ImportArgs {
+    /// Config files to read (up to 1 MiB each).
+    #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// The files' format; `auto` tells it from the name and content.
+    #[arg(
+        long,
+        default_value = "auto",
+        value_name = "npmrc|netrc|gh-hosts|dotenv|auto"
+    )]
     pub format: String,
+    /// List what would be stored; change nothing.
+    #[arg(long, conflicts_with = "rewrite")]
     pub dry_run: bool,
+    /// Replace each imported value in its file with a reference (`${NPM_TOKEN}`, a line in
+    /// `.tokenkeeper.env` for `tokenkeeper run --env-file`), atomically, keeping the
+    /// file's mode.
+    #[arg(long)]
     pub rewrite: bool,
+    /// One object per token found: file, label, provider, name, id, action (stored,
+    /// would_store, already_stored, duplicate) and env; never a secret.
+    #[arg(long)]
     pub json: bool,
 }
 

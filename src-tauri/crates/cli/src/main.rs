@@ -6,6 +6,7 @@
 mod args;
 mod backup;
 mod commands;
+mod decode;
 mod docker;
 mod doctor;
 mod git;
@@ -18,6 +19,7 @@ mod output;
 mod provider;
 mod remind;
 mod run;
+mod secret;
 mod signals;
 
 use std::process::ExitCode;

@@ -146,13 +146,30 @@ struct DeviceOut<'a> {
     expires_in: u64,
 }
 
+/// `login`'s arguments.
+#[derive(Debug, clap::Args)]
 pub struct Login {
+    /// The profile (see `provider add`).
     pub profile: String,
+    #[arg(long, default_value = "code", value_parser = parse_flow)]
     pub flow: Flow,
+    /// The token's name; from the ID token (email, login) when left out.
+    #[arg(long)]
     pub name: Option<String>,
+    /// Code flow: print the authorization URL alone on one stdout line instead of opening
+    /// the browser, then wait for the redirect.
+    #[arg(long)]
     pub no_browser: bool,
+    /// How long to wait for the browser or the device approval.
+    #[arg(long, default_value = "5m", value_name = "DURATION")]
     pub timeout: String,
+    #[arg(long)]
     pub json: bool,
+}
+
+fn parse_flow(s: &str) -> Result<Flow, String> {
+    s.parse()
+        .map_err(|_| "expected one of: code, device, client-credentials".into())
 }
 
 /// The authorization URL: to the browser, or alone on one stdout line (`--no-browser`).
