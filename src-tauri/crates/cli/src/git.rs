@@ -5,13 +5,18 @@
 //! `store` adopts a credential git learned elsewhere only with `--adopt`; `erase` (git's "this
 //! failed") never deletes: it records the report and flags the token for a live check.
 
-use std::io::{Read, Write};
+use std::{
+    collections::HashMap,
+    io::{Read, Write},
+};
 
 use anyhow::{Context, Result, bail};
 use tokenkeeper_core::{
     Secret,
-    credential::{Accessor, GitAnswer, GitBinding, GitCandidate, GitRequest, git_answer},
-    model::NewTokenMeta,
+    credential::{
+        Accessor, GitAnswer, GitBinding, GitCandidate, GitRequest, git_answer, git_reply,
+    },
+    model::{NewTokenMeta, Status, TokenMeta},
 };
 use tokenkeeper_vault::Vault;
 
@@ -86,26 +91,36 @@ pub fn git_credential(action: &str, adopt: bool, now: i64) -> Result<()> {
     }
 }
 
-fn pick<'a>(
-    tokens: &'a [tokenkeeper_core::model::TokenMeta],
-    bindings: &'a std::collections::HashMap<String, Vec<GitBinding>>,
-    req: &GitRequest,
-) -> GitAnswer<'a> {
-    let candidates: Vec<GitCandidate<'a>> = tokens
-        .iter()
-        .map(|meta| GitCandidate {
-            meta,
-            bindings: bindings.get(&meta.id).map_or(&[], Vec::as_slice),
+/// The tokens and their git bindings, read once per request, to pick the one that answers.
+struct Known {
+    tokens: Vec<TokenMeta>,
+    bindings: HashMap<String, Vec<GitBinding>>,
+}
+
+impl Known {
+    fn load(vault: &Vault, now: i64) -> Result<Self> {
+        Ok(Self {
+            tokens: vault.list(now)?,
+            bindings: vault.git_bindings()?,
         })
-        .collect();
-    git_answer(req, &candidates)
+    }
+
+    fn pick(&self, req: &GitRequest) -> GitAnswer<'_> {
+        let candidates: Vec<GitCandidate<'_>> = self
+            .tokens
+            .iter()
+            .map(|meta| GitCandidate {
+                meta,
+                bindings: self.bindings.get(&meta.id).map_or(&[], Vec::as_slice),
+            })
+            .collect();
+        git_answer(req, &candidates)
+    }
 }
 
 /// The lines git reads back (a secret, so held as one), or `None` to say nothing.
 fn get(vault: &Vault, req: &GitRequest, now: i64) -> Result<Option<Secret>> {
-    let tokens = vault.list(now)?;
-    let bindings = vault.git_bindings()?;
-    let (meta, username) = match pick(&tokens, &bindings, req) {
+    let (meta, username) = match Known::load(vault, now)?.pick(req) {
         GitAnswer::Use { meta, username, .. } => (meta.clone(), username),
         GitAnswer::Nothing => return Ok(None),
         GitAnswer::Unusable { address, why } => {
@@ -129,7 +144,7 @@ fn get(vault: &Vault, req: &GitRequest, now: i64) -> Result<Option<Secret>> {
     };
     // A sign-in's token is refreshed first; one that lapsed meanwhile is not handed out.
     let meta = crate::run::fresh(vault, meta, now)?;
-    if meta.status == tokenkeeper_core::model::Status::Expired {
+    if meta.status == Status::Expired {
         eprintln!("tokenkeeper: {}/{} has expired", meta.provider, meta.name);
         return Ok(None);
     }
@@ -140,22 +155,12 @@ fn get(vault: &Vault, req: &GitRequest, now: i64) -> Result<Option<Secret>> {
         },
         now,
     )?;
-    let mut lines = format!("username={username}\npassword={}\n", secret.expose());
-    if let Some(at) = meta
-        .expires_at
-        .as_deref()
-        .and_then(|t| tokenkeeper_core::clock::parse_rfc3339(t).ok())
-    {
-        lines.push_str(&format!("password_expiry_utc={at}\n"));
-    }
-    Ok(Some(Secret::new(lines)))
+    Ok(Some(git_reply(&username, &secret, &meta)))
 }
 
 /// git's "this credential failed": the token that answered is flagged, never deleted.
 fn erase(vault: &Vault, input: &Input, now: i64) -> Result<()> {
-    let tokens = vault.list(now)?;
-    let bindings = vault.git_bindings()?;
-    if let GitAnswer::Use { meta, .. } = pick(&tokens, &bindings, &input.request) {
+    if let GitAnswer::Use { meta, .. } = Known::load(vault, now)?.pick(&input.request) {
         // Only when what failed is this token (git may erase a credential from elsewhere).
         let ours = match &input.password {
             Some(p) => vault.secret(&meta.id, now)? == *p,
@@ -185,15 +190,14 @@ fn store(vault: &Vault, input: &Input, now: i64) -> Result<()> {
     if req.host.is_empty() {
         return Ok(());
     }
-    let tokens = vault.list(now)?;
-    let bindings = vault.git_bindings()?;
-    if let GitAnswer::Use { meta, .. } = pick(&tokens, &bindings, req)
+    let known = Known::load(vault, now)?;
+    if let GitAnswer::Use { meta, .. } = known.pick(req)
         && vault.secret(&meta.id, now)? == *password
     {
         return Ok(());
     }
     let base = format!("git {}", req.host);
-    let taken = |n: &str| tokens.iter().any(|t| t.name == n);
+    let taken = |n: &str| known.tokens.iter().any(|t| t.name == n);
     let name = (1..)
         .map(|i| {
             if i == 1 {

@@ -3,7 +3,7 @@
 //! git's request for a host. Pure: the vault supplies the tokens, the CLI speaks the protocols.
 
 use crate::{
-    Error, Result,
+    Error, Result, Secret,
     clock::parse_rfc3339,
     model::{EventKind, Status, TokenKind, TokenMeta},
     providers,
@@ -57,7 +57,7 @@ impl Accessor {
 pub const MIN_BACKUP_PASSPHRASE_CHARS: usize = 8;
 
 /// Refuses a passphrase too short for a backup (counted in characters, not bytes).
-pub fn check_backup_passphrase(passphrase: &crate::Secret) -> Result<()> {
+pub fn check_backup_passphrase(passphrase: &Secret) -> Result<()> {
     if passphrase.expose().chars().count() < MIN_BACKUP_PASSPHRASE_CHARS {
         return Err(Error::InvalidInput(format!(
             "Use a passphrase of at least {MIN_BACKUP_PASSPHRASE_CHARS} characters: the backup \
@@ -177,12 +177,10 @@ pub struct GitCandidate<'a> {
 /// Which token answers a request, and with what.
 #[derive(Debug, PartialEq)]
 pub enum GitAnswer<'a> {
-    /// Answer with this token: `username`, the secret as `password`, and its expiry.
+    /// Answer with this token and `username` (see [`git_reply`]).
     Use {
         meta: &'a TokenMeta,
         username: String,
-        /// Unix seconds, for `password_expiry_utc`.
-        expires: Option<i64>,
     },
     /// No token is for this host: answer nothing, so git asks elsewhere.
     Nothing,
@@ -290,14 +288,23 @@ fn answer<'a>(req: &GitRequest, meta: &'a TokenMeta) -> GitAnswer<'a> {
         .or_else(|| meta.account.clone())
         .or_else(|| providers::git(&meta.provider).map(|g| g.username.clone()))
         .unwrap_or_else(|| "tokenkeeper".into());
-    GitAnswer::Use {
-        meta,
-        username,
-        expires: meta
-            .expires_at
-            .as_deref()
-            .and_then(|t| parse_rfc3339(t).ok()),
+    GitAnswer::Use { meta, username }
+}
+
+/// The lines a credential helper answers git's `get` with: `username`, the secret as
+/// `password`, and, when the token expires, `password_expiry_utc` (unix seconds), so git
+/// 2.40 and later never use it past that. `meta` is the token as it is when handed out (after
+/// a refresh, its new expiry). A secret, since it holds one.
+pub fn git_reply(username: &str, secret: &Secret, meta: &TokenMeta) -> Secret {
+    let mut lines = format!("username={username}\npassword={}\n", secret.expose());
+    if let Some(at) = meta
+        .expires_at
+        .as_deref()
+        .and_then(|t| parse_rfc3339(t).ok())
+    {
+        lines.push_str(&format!("password_expiry_utc={at}\n"));
     }
+    Secret::new(lines)
 }
 
 #[cfg(test)]

@@ -89,10 +89,21 @@ fn a_lone_github_token_answers_for_github_with_the_documented_username() {
     ];
     let a = git_answer(&req("github.com", None, None), &tokens);
     assert_eq!(picked(a), "ci:x-access-token");
-    match git_answer(&req("github.com", None, None), &tokens) {
-        GitAnswer::Use { expires, .. } => assert_eq!(expires, Some(1_798_761_600)),
-        other => panic!("{other:?}"),
-    }
+    let reply = git_reply("x-access-token", &Secret::new("ghp_s3cret".into()), &gh);
+    assert_eq!(
+        reply.expose(),
+        "username=x-access-token\npassword=ghp_s3cret\npassword_expiry_utc=1798761600\n"
+    );
+    let forever = TokenMeta {
+        expires_at: None,
+        ..gh.clone()
+    };
+    assert!(
+        !git_reply("u", &Secret::new("p".into()), &forever)
+            .expose()
+            .contains("password_expiry_utc"),
+        "a token that never expires has no expiry line"
+    );
     assert_eq!(
         picked(git_answer(&req("gitlab.com", None, None), &tokens)),
         "nothing"
