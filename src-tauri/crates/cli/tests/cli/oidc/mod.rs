@@ -61,8 +61,10 @@ impl Oidc {
             let _ = BufReader::new(stdout).read_line(&mut line);
             let _ = tx.send(line);
         });
+        // Node loading oidc-provider from a cold disk while every other test runs took over
+        // 20 s once on 2 cores; this bounds a hang, it does not time the start.
         let line = rx
-            .recv_timeout(Duration::from_secs(20))
+            .recv_timeout(Duration::from_secs(60))
             .expect("the OIDC provider said it was ready");
         let ready: Value = serde_json::from_str(&line).expect("ready line is JSON");
         let issuer = ready["issuer"].as_str().expect("issuer").to_owned();
