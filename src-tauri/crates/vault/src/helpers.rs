@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use tokenkeeper_core::{
     Secret,
     clock::rfc3339,
@@ -13,18 +13,12 @@ use tokenkeeper_core::{
 };
 
 use crate::{
-    db::{events, parse_enum},
+    db::{bindings, events, parse_enum},
     error::Result,
     vault::Vault,
 };
 
-/// A registry docker keeps a login for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DockerLogin {
-    pub server: String,
-    pub username: String,
-    pub token_id: String,
-}
+pub use crate::db::bindings::DockerLogin;
 
 impl Vault {
     /// The secret of token `id`, handed to `to`: the access log records it first, so no
@@ -70,57 +64,21 @@ impl Vault {
         Ok(rows)
     }
 
-    /// Every token's git bindings.
+    /// Every token's git bindings, by token id.
     pub fn git_bindings(&self) -> Result<HashMap<String, Vec<GitBinding>>> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT token_id, host, path FROM bindings WHERE helper = 'git'
-                 ORDER BY token_id, host, path",
-            )
-            .map_err(self.storage())?;
-        let mut out: HashMap<String, Vec<GitBinding>> = HashMap::new();
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    GitBinding {
-                        host: r.get(1)?,
-                        path: r.get(2)?,
-                    },
-                ))
-            })
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(self.storage())?;
-        for (id, b) in rows {
-            out.entry(id).or_default().push(b);
-        }
-        Ok(out)
+        bindings::git_all(&self.conn()).map_err(self.storage())
+    }
+
+    /// Token `id`'s git bindings.
+    pub fn git_bindings_of(&self, id: &str) -> Result<Vec<GitBinding>> {
+        bindings::git_for(&self.conn(), id).map_err(self.storage())
     }
 
     /// Replaces token `id`'s git bindings (none: it answers only as its provider's one token).
     pub fn set_git_bindings(&self, id: &str, hosts: &[GitBinding], now: i64) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(self.storage())?;
-        tx.execute(
-            "DELETE FROM bindings WHERE helper = 'git' AND token_id = ?1",
-            params![id],
-        )
-        .map_err(self.storage())?;
-        for b in hosts {
-            tx.execute(
-                "INSERT OR IGNORE INTO bindings (token_id, helper, host, path)
-                 VALUES (?1, 'git', ?2, ?3)",
-                params![id, b.host, b.path],
-            )
-            .map_err(self.storage())?;
-        }
-        let list: Vec<String> = hosts.iter().map(ToString::to_string).collect();
-        let detail = match list.as_slice() {
-            [] => "git: no host".to_owned(),
-            l => format!("git: {}", l.join(", ")),
-        };
-        events::append(&tx, id, EventKind::Bound, &detail, now).map_err(self.storage())?;
+        bindings::replace_git(&tx, id, hosts, now).map_err(self.storage())?;
         tx.commit().map_err(self.storage())
     }
 
@@ -172,75 +130,34 @@ impl Vault {
 
     /// The login docker keeps for `server`, if any.
     pub fn docker_login(&self, server: &str) -> Result<Option<DockerLogin>> {
-        self.conn()
-            .query_row(
-                "SELECT host, username, token_id FROM bindings
-                 WHERE helper = 'docker' AND host = ?1",
-                params![server],
-                docker_row,
-            )
-            .optional()
-            .map_err(self.storage())
+        bindings::docker(&self.conn(), server).map_err(self.storage())
     }
 
     /// Every registry docker keeps a login for.
     pub fn docker_logins(&self) -> Result<Vec<DockerLogin>> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT host, username, token_id FROM bindings WHERE helper = 'docker'
-                 ORDER BY host",
-            )
-            .map_err(self.storage())?;
-        stmt.query_map([], docker_row)
-            .and_then(|rows| rows.collect())
-            .map_err(self.storage())
+        bindings::docker_all(&self.conn()).map_err(self.storage())
     }
 
     /// Makes token `id` docker's login for `server` (replacing the registry's previous one).
     pub fn bind_docker(&self, id: &str, server: &str, username: &str, now: i64) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(self.storage())?;
-        tx.execute(
-            "DELETE FROM bindings WHERE helper = 'docker' AND host = ?1",
-            params![server],
-        )
-        .map_err(self.storage())?;
-        tx.execute(
-            "INSERT INTO bindings (token_id, helper, host, path, username)
-             VALUES (?1, 'docker', ?2, '', ?3)",
-            params![id, server, username],
-        )
-        .map_err(self.storage())?;
-        events::append(&tx, id, EventKind::Bound, &format!("docker: {server}"), now)
-            .map_err(self.storage())?;
+        bindings::bind_docker(&tx, id, server, username, now).map_err(self.storage())?;
         tx.commit().map_err(self.storage())
     }
 
     /// `docker logout`: the registry has no login any more; its token stays in the vault.
     pub fn unbind_docker(&self, server: &str, now: i64) -> Result<Option<String>> {
-        let Some(login) = self.docker_login(server)? else {
-            return Ok(None);
-        };
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(self.storage())?;
-        tx.execute(
-            "DELETE FROM bindings WHERE helper = 'docker' AND host = ?1",
-            params![server],
-        )
-        .map_err(self.storage())?;
+        let Some(login) = bindings::docker(&tx, server).map_err(self.storage())? else {
+            return Ok(None);
+        };
+        bindings::unbind_docker(&tx, server).map_err(self.storage())?;
         let detail = format!("docker: logged out of {server}");
         events::append(&tx, &login.token_id, EventKind::Bound, &detail, now)
             .map_err(self.storage())?;
         tx.commit().map_err(self.storage())?;
         Ok(Some(login.token_id))
     }
-}
-
-fn docker_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DockerLogin> {
-    Ok(DockerLogin {
-        server: r.get(0)?,
-        username: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-        token_id: r.get(2)?,
-    })
 }

@@ -1,6 +1,7 @@
 //! The metadata database: SQLite in WAL mode with embedded, append-only migrations. One query
 //! module per table. It never holds a secret.
 
+pub mod bindings;
 pub mod events;
 pub mod pending;
 pub mod reminders;
