@@ -174,9 +174,7 @@ fn run_command(command: Command, now: i64) -> Result<()> {
             let events = vault.events(&meta.id, 50)?;
             let grant = vault.grant(&meta.id, now)?;
             let git_hosts: Vec<String> = vault
-                .git_bindings()?
-                .remove(&meta.id)
-                .unwrap_or_default()
+                .git_bindings_of(&meta.id)?
                 .iter()
                 .map(ToString::to_string)
                 .collect();

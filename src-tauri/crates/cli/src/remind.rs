@@ -9,7 +9,6 @@ use tokenkeeper_core::{
     clock::{
         countdown, format_duration, parse_duration, parse_expiry, parse_rfc3339, relative, rfc3339,
     },
-    credential::GitBinding,
     model::{TokenMeta, TokenPatch},
     remind::{Target, Watched, needing_attention, parse_leads},
 };
@@ -47,24 +46,11 @@ pub fn edit(vault: &Vault, token: &str, a: EditArgs, json: bool, now: i64) -> Re
         instance_url: a
             .instance
             .map(|i| Some(i).filter(|i| i != "default" && !i.is_empty())),
+        git_hosts: a
+            .git_hosts
+            .map(|hs| hs.into_iter().filter(|h| h != "none").collect()),
     };
-    let hosts = a
-        .git_hosts
-        .map(|hs| {
-            hs.iter()
-                .filter(|h| h.as_str() != "none")
-                .map(|h| GitBinding::parse(h))
-                .collect::<tokenkeeper_core::Result<Vec<_>>>()
-        })
-        .transpose()?;
-    let stored = if patch.is_empty() && hosts.is_some() {
-        vault.meta(&id, now)?
-    } else {
-        vault.update(&id, patch, None, now)?
-    };
-    if let Some(hosts) = hosts {
-        vault.set_git_bindings(&id, &hosts, now)?;
-    }
+    let stored = vault.update(&id, patch, None, now)?;
     output::stored("Saved", &stored, json)
 }
 

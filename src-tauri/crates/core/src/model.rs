@@ -233,6 +233,8 @@ pub struct TokenDetail {
     pub can: crate::providers::Can,
     /// The OAuth sign-in behind it (its refresh token, the grant's state), if any.
     pub grant: Option<crate::oauth::GrantInfo>,
+    /// The hosts git's credential helper hands it to (`github.com`, `host/path`).
+    pub git_hosts: Vec<String>,
 }
 
 /// A token's reminders as the detail pane shows them.

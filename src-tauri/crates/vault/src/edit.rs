@@ -5,6 +5,7 @@
 use rusqlite::Connection;
 use tokenkeeper_core::{
     Secret,
+    credential::GitBinding,
     inspect::{self, Inspected},
     model::{EventKind, ExpirySource, TokenPatch},
     providers,
@@ -12,7 +13,7 @@ use tokenkeeper_core::{
 
 use crate::{
     db::{
-        events,
+        bindings, events,
         tokens::{self, TokenRow},
     },
     error::{Error, Result},
@@ -60,6 +61,14 @@ pub(crate) fn edit(
             row.expires_at = inspected.lifetime.expires_at;
             row.expiry_source = row.expires_at.map(|_| ExpirySource::Jwt);
         }
+    }
+    // A change of git hosts is an event of its own (`bound`).
+    match git_hosts(patch) {
+        Ok(Some(hosts)) => {
+            bindings::replace_git(tx, id, &hosts, now)?;
+        }
+        Ok(None) => {}
+        Err(e) => return Ok(Err(e)),
     }
     if replaced.is_none() && !edited {
         return Ok(Ok(row));
@@ -128,7 +137,21 @@ pub(crate) fn apply_patch(
     if let Some(r) = patch.rotate_every_secs {
         row.rotate_every = r.map(validate_rotation).transpose()?;
     }
+    git_hosts(patch)?;
     Ok(row)
+}
+
+/// The edit's git hosts, read (`github.com`, `host/path`, or a repository URL).
+fn git_hosts(patch: &TokenPatch) -> Result<Option<Vec<GitBinding>>> {
+    let Some(hosts) = &patch.git_hosts else {
+        return Ok(None);
+    };
+    let parsed = hosts
+        .iter()
+        .filter(|h| !h.trim().is_empty())
+        .map(|h| GitBinding::parse(h))
+        .collect::<tokenkeeper_core::Result<Vec<_>>>()?;
+    Ok(Some(parsed))
 }
 
 /// Lead times for reminders: each between 0 (at expiry) and a year, at most 10, sorted longest

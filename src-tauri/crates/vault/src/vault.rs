@@ -258,6 +258,11 @@ impl Vault {
             _ => Default::default(),
         };
         let check = self.last_check(id)?;
+        let git_hosts = self
+            .git_bindings_of(id)?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         let meta = row.into_meta(now);
         let events = self.events(id, 200)?;
         let (inspection, masked, secret_error) = match secret {
@@ -291,6 +296,7 @@ impl Vault {
             guide: guide.map(|g| g.id.clone()),
             can,
             grant,
+            git_hosts,
         })
     }
 

@@ -39,4 +39,8 @@ can: Can,
 /**
  * The OAuth sign-in behind it (its refresh token, the grant's state), if any.
  */
-grant: GrantInfo | null, };
+grant: GrantInfo | null, 
+/**
+ * The hosts git's credential helper hands it to (`github.com`, `host/path`).
+ */
+git_hosts: Array<string>, };

@@ -20,4 +20,9 @@ rotate_every_secs?: number | null,
 /**
  * `Some(None)` goes back to the catalog's API origin.
  */
-instance_url?: string | null, };
+instance_url?: string | null, 
+/**
+ * Replaces the hosts git's credential helper hands this token to (`github.com`, or
+ * `host/path` for repositories under a path); `Some([])` unbinds it.
+ */
+git_hosts?: Array<string>, };

@@ -55,6 +55,10 @@ pub struct TokenPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[cfg_attr(feature = "ts", ts(type = "string | null", optional))]
     pub instance_url: Option<Option<String>>,
+    /// Replaces the hosts git's credential helper hands this token to (`github.com`, or
+    /// `host/path` for repositories under a path); `Some([])` unbinds it.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub git_hosts: Option<Vec<String>>,
 }
 
 impl TokenPatch {
@@ -72,6 +76,7 @@ impl TokenPatch {
             remind,
             rotate_every_secs,
             instance_url,
+            git_hosts,
         } = self;
         provider.is_none()
             && name.is_none()
@@ -84,6 +89,7 @@ impl TokenPatch {
             && remind.is_none()
             && rotate_every_secs.is_none()
             && instance_url.is_none()
+            && git_hosts.is_none()
     }
 }
 

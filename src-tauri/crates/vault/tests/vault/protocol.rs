@@ -11,7 +11,7 @@ use std::{
 
 use tokenkeeper_core::{
     Secret,
-    model::{EventKind, ExpirySource, Format, NewTokenMeta, TokenKind},
+    model::{EventKind, ExpirySource, Format, NewTokenMeta, TokenKind, TokenPatch},
 };
 use tokenkeeper_vault::{
     Error, Vault,
@@ -331,4 +331,65 @@ pub(crate) fn note_from_dead_process(dir: &Path, account: &str, token_id: &str) 
         rusqlite::params![account, token_id, NOW, lease],
     )
     .expect("insert note");
+}
+
+#[test]
+fn an_edit_binds_git_hosts_in_its_commit_and_a_bad_host_changes_nothing() {
+    let dir = crate::support::private_tempdir();
+    let (vault, _store) = memory_vault(dir.path());
+    let id = vault.add(&secret(PAT), named("ci"), NOW).expect("add").id;
+    let bind = |hosts: &[&str], name: Option<&str>| TokenPatch {
+        name: name.map(Into::into),
+        git_hosts: Some(hosts.iter().map(|h| (*h).to_owned()).collect()),
+        ..TokenPatch::default()
+    };
+    let hosts = |v: &tokenkeeper_vault::Vault| -> Vec<String> {
+        v.detail(&id, NOW).expect("detail").git_hosts
+    };
+    let bound_events = |v: &tokenkeeper_vault::Vault| -> Vec<String> {
+        v.events(&id, 20)
+            .expect("events")
+            .into_iter()
+            .filter(|e| e.kind == EventKind::Bound)
+            .map(|e| e.detail)
+            .collect()
+    };
+
+    vault
+        .update(
+            &id,
+            bind(&["GitHub.com", "https://git.corp/acme/app.git"], None),
+            None,
+            NOW,
+        )
+        .expect("bind");
+    assert_eq!(hosts(&vault), ["git.corp/acme/app", "github.com"]);
+    assert_eq!(bound_events(&vault), ["git: git.corp/acme/app, github.com"]);
+
+    // One host that is not one: the rename in the same edit is not saved either.
+    let refused = vault.update(
+        &id,
+        bind(&["github.com", "bob@evil"], Some("renamed")),
+        None,
+        NOW,
+    );
+    assert!(refused.is_err(), "a bad host is refused");
+    assert_eq!(vault.meta(&id, NOW).expect("meta").name, "ci");
+    assert_eq!(hosts(&vault), ["git.corp/acme/app", "github.com"]);
+
+    // The same hosts again is no change and no event; an empty list unbinds.
+    vault
+        .update(
+            &id,
+            bind(&["github.com", "git.corp/acme/app"], None),
+            None,
+            NOW,
+        )
+        .expect("same");
+    assert_eq!(bound_events(&vault).len(), 1);
+    vault
+        .update(&id, bind(&[], None), None, NOW)
+        .expect("unbind");
+    assert!(hosts(&vault).is_empty());
+    assert_eq!(bound_events(&vault)[0], "git: no host");
 }
