@@ -251,6 +251,38 @@ describe('editing a token', () => {
     expect(await host.revealToken(id)).toBe(SAMPLE.githubPat);
   });
 
+  it('binds git hosts, shows them in the detail, and sends them only when they change', async () => {
+    start();
+    await until(() => expect(rows()).toHaveLength(16));
+    const update = vi.spyOn(host, 'updateToken');
+    type($('[data-testid=filter]'), 'publish');
+    key('ArrowDown');
+    await until(() => $('[data-testid=detail]'));
+    expect(document.querySelector('[data-testid=git-hosts]')).toBeNull();
+    key('e');
+    const enabledHosts = () =>
+      until(() => {
+        const el = $('[data-testid=edit-git-hosts]') as HTMLInputElement;
+        expect(el.disabled).toBe(false);
+        return el;
+      });
+    type(await enabledHosts(), 'github.com, git.corp/acme');
+    click($('[data-testid=edit-save]'));
+    await until(() => expect(document.querySelector('[data-testid=edit-dialog]')).toBeNull());
+    expect(update.mock.calls[0]?.[2]).toBeNull();
+    expect(update.mock.calls[0]?.[1]).toMatchObject({ git_hosts: ['github.com', 'git.corp/acme'] });
+    await until(() => expect($$('[data-testid=git-hosts] li').map((li) => li.textContent)).toEqual(['github.com', 'git.corp/acme']));
+
+    // Opened again, the field holds them; an edit of something else leaves them alone.
+    key('e');
+    expect((await enabledHosts()).value).toBe('github.com git.corp/acme');
+    type($('[data-testid=edit-notes]'), 'deploys the docs');
+    click($('[data-testid=edit-save]'));
+    await until(() => expect(document.querySelector('[data-testid=edit-dialog]')).toBeNull());
+    expect(update.mock.calls[1]?.[1]).toMatchObject({ notes: 'deploys the docs' });
+    expect(update.mock.calls[1]?.[1]).not.toHaveProperty('git_hosts');
+  });
+
   it('saves nothing when the new secret is refused', async () => {
     start();
     await until(() => expect(rows()).toHaveLength(16));

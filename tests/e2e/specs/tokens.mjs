@@ -22,6 +22,7 @@ import {
   randomAlnum,
   readClipboard,
   rowByName,
+  run,
   screenshot,
   sel,
   text,
@@ -307,6 +308,45 @@ suite(
       },
       { timeout: 60_000 },
     );
+
+    test('Edit binds the PAT to a git host, and git then gets it from the credential helper', async ({ browser }) => {
+      await openToken(browser, state.patId);
+      await (await browser.$(sel('edit-button'))).click();
+      await waitShown(browser, sel('edit-dialog'), 'Edit opened no dialog');
+      const hosts = await browser.$(sel('edit-git-hosts'));
+      await until(async () => hosts.isEnabled(), { timeout: 5_000, message: 'the Git hosts field never became editable' });
+      // A repository URL as a user would paste it; core reads it into host and path.
+      await hosts.setValue('https://Git.Example.test/acme/app.git');
+      await (await browser.$(sel('edit-save'))).click();
+      await waitGone(browser, sel('edit-dialog'), 'the Edit dialog did not close after saving', 10_000);
+      await until(async () => (await text(browser, sel('git-hosts'))) === 'git.example.test/acme/app', {
+        timeout: 5_000,
+        message: 'the detail pane does not list the git host as core read it',
+      });
+
+      const driver = env.drivers.main;
+      const git = (path) =>
+        run(
+          'git',
+          ['-c', 'credential.helper=', '-c', `credential.helper=!${env.cli} git-credential`, '-c', 'credential.useHttpPath=true', 'credential', 'fill'],
+          {
+            input: `protocol=https\nhost=git.example.test\npath=${path}\n\n`,
+            env: {
+              TOKENKEEPER_HOME: driver.home,
+              TOKENKEEPER_KEYRING_SERVICE: driver.service,
+              GIT_CONFIG_NOSYSTEM: '1',
+              GIT_CONFIG_GLOBAL: '/dev/null',
+              GIT_TERMINAL_PROMPT: '0',
+            },
+          },
+        );
+      const under = await git('acme/app.git');
+      equal(under.code, 0, `git credential fill failed: ${under.stderr}`);
+      check(under.stdout.includes(`password=${state.pat}\n`), 'git did not get the bound PAT from the credential helper');
+      const elsewhere = await git('other/repo.git');
+      check(!elsewhere.stdout.includes(state.pat), 'git got the PAT for a repository outside the bound path');
+      await assertNoSentinelInDom(browser, 'after binding a git host');
+    });
 
     test('delete removes the row and the secret from the keyring', async ({ browser }) => {
       const svc = env.drivers.main.service;

@@ -50,6 +50,7 @@ function demoTokens(): StoredToken[] {
     reminders: detail.reminders,
     check: detail.check,
     grant: detail.grant,
+    gitHosts: detail.git_hosts,
   }));
 }
 

@@ -32,6 +32,11 @@ export interface StoredToken {
   check?: CheckReport | null;
   /** The secret was deleted from the keyring when the token was revoked here. */
   deleted?: boolean;
+  /**
+   * The hosts git's credential helper hands it to. Kept as typed (trimmed): reading a URL or
+   * `HOST/PATH` into a binding is core's (`GitBinding::parse`), which the e2e suite drives.
+   */
+  gitHosts?: string[];
 }
 
 export interface FakeOptions {

@@ -265,10 +265,15 @@ export class FakeVault {
       t.meta = m;
       if (replaced) this.log(t, 'secret_replaced');
       if (edited) this.log(t, 'edited');
+      const bound = patch.git_hosts != null && patch.git_hosts.join(' ') !== (t.gitHosts ?? []).join(' ');
+      if (bound) {
+        t.gitHosts = [...(patch.git_hosts ?? [])];
+        this.log(t, 'bound', t.gitHosts.length === 0 ? 'git: no host' : `git: ${t.gitHosts.join(', ')}`);
+      }
       // A new secret restarts the rotation period.
       if (replaced) m.rotate_at = this.rotateAt(t, m.rotate_every_secs);
       if (remindersKey(before) !== remindersKey(m)) t.reminders = null;
-      if (replaced || edited) queueMicrotask(() => this.emitChanged());
+      if (replaced || edited || bound) queueMicrotask(() => this.emitChanged());
       return this.withStatus(m);
     });
 
@@ -293,6 +298,7 @@ export class FakeVault {
       const base = {
         meta, events: [...t.events].reverse(), reminders: remindersOf(t, this.settings.remind_leads_secs),
         check: t.check ?? null, guide: guide?.id ?? null, can: this.canOf(t, guide), grant: t.grant ?? null,
+        git_hosts: [...(t.gitHosts ?? [])],
       };
       if (t.deleted) return { ...base, inspection: null, secret_error: this.revokedError(t), masked: null };
       if (this.keyringError) return { ...base, inspection: null, secret_error: this.keyringError, masked: null };
