@@ -231,13 +231,19 @@ describe('adding a token', () => {
 });
 
 describe('editing a token', () => {
-  it('saves the edit and a new secret in one call', async () => {
+  /** Starts the app, opens the `publish` token's detail, and watches the host's updateToken. */
+  async function openPublish() {
     start();
     await until(() => expect(rows()).toHaveLength(16));
     const update = vi.spyOn(host, 'updateToken');
     type($('[data-testid=filter]'), 'publish');
     key('ArrowDown');
     await until(() => $('[data-testid=detail]'));
+    return update;
+  }
+
+  it('saves the edit and a new secret in one call', async () => {
+    const update = await openPublish();
     key('e');
     const name = await until(() => $('[data-testid=edit-name]'));
     type(name, 'publish-2');
@@ -252,12 +258,7 @@ describe('editing a token', () => {
   });
 
   it('binds git hosts, shows them in the detail, and sends them only when they change', async () => {
-    start();
-    await until(() => expect(rows()).toHaveLength(16));
-    const update = vi.spyOn(host, 'updateToken');
-    type($('[data-testid=filter]'), 'publish');
-    key('ArrowDown');
-    await until(() => $('[data-testid=detail]'));
+    const update = await openPublish();
     expect(document.querySelector('[data-testid=git-hosts]')).toBeNull();
     key('e');
     const enabledHosts = () =>
@@ -284,11 +285,7 @@ describe('editing a token', () => {
   });
 
   it('saves nothing when the new secret is refused', async () => {
-    start();
-    await until(() => expect(rows()).toHaveLength(16));
-    type($('[data-testid=filter]'), 'publish');
-    key('ArrowDown');
-    await until(() => $('[data-testid=detail]'));
+    await openPublish();
     key('e');
     type(await until(() => $('[data-testid=edit-name]')), 'publish-2');
     type($('[data-testid=edit-secret]'), SAMPLE.malformed);
