@@ -10,6 +10,7 @@ import './specs/notify.mjs';
 import './specs/providers.mjs';
 import './specs/oauth.mjs';
 import './specs/backup.mjs';
+import './specs/scan.mjs';
 
 const filter = process.argv[2] ? new RegExp(process.argv[2], 'i') : undefined;
 const { passed, failed } = await runAll({ filter });

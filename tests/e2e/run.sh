@@ -142,6 +142,9 @@ OIDC_ISSUER="$(sed -n 's/.*"issuer":"\([^"]*\)".*/\1/p' "$WORK/oidc.out")"
 [ -n "$OIDC_ISSUER" ] || { echo "error: the OIDC provider did not start (see $WORK/oidc.log)" >&2; exit 1; }
 mkdir -p -m 700 "$WORK/home-oauth"
 start_driver oauth $((BASE_PORT + 10)) "$WORK/home-oauth" "$RUN_ID-oauth"
+# A user's home of its own (HOME), whose config files specs/scan.mjs writes and the app scans.
+mkdir -p -m 700 "$WORK/scan-user"
+start_driver scan $((BASE_PORT + 12)) "$WORK/home-scan" "$RUN_ID-scan" HOME="$WORK/scan-user"
 drivers+="}"
 
 export TK_E2E_OIDC_ISSUER="$OIDC_ISSUER"
