@@ -284,6 +284,26 @@ describe('editing a token', () => {
     expect(update.mock.calls[1]?.[1]).not.toHaveProperty('git_hosts');
   });
 
+  it('asks a self-managed provider\'s token for its instance, and no other', async () => {
+    const update = await openPublish();
+    key('e');
+    await until(() => $('[data-testid=edit-name]'));
+    expect(document.querySelector('[data-testid=edit-instance]')).toBeNull();
+    click($('[data-testid=edit-dialog] .dialog-actions .btn'));
+    await until(() => expect(document.querySelector('[data-testid=edit-dialog]')).toBeNull());
+
+    key('Escape', $('[data-testid=filter]'));
+    type($('[data-testid=filter]'), 'release-bot');
+    key('ArrowDown');
+    await until(() => expect($('[data-testid=detail]').textContent).toContain('release-bot'));
+    key('e');
+    type(await until(() => $('[data-testid=edit-instance]')), 'https://gitlab.example.com');
+    click($('[data-testid=edit-save]'));
+    await until(() => expect(document.querySelector('[data-testid=edit-dialog]')).toBeNull());
+    expect(update.mock.calls[0]?.[1]).toMatchObject({ instance_url: 'https://gitlab.example.com' });
+    await until(() => expect($('[data-testid=instance-url]').textContent).toBe('https://gitlab.example.com'));
+  });
+
   it('saves nothing when the new secret is refused', async () => {
     await openPublish();
     key('e');

@@ -13,4 +13,9 @@ base_url: string,
 /**
  * The environment variable that replaces `base_url` (tests, self-hosted instances).
  */
-base_env: string, docs_url: string, };
+base_env: string, docs_url: string, 
+/**
+ * It also runs as self-managed instances at origins of their own: a token's instance URL
+ * then replaces `base_url` (and names the git host).
+ */
+self_managed: boolean, };

@@ -231,6 +231,8 @@ export class FakeVault {
     }
     // Absent leaves these as they are; null goes back to the app's leads / drops the policy.
     if (patch.remind !== undefined) m.remind = patch.remind === null ? null : [...patch.remind];
+    // Kept as typed: checking and normalising the origin (https, no path) is the vault's.
+    if (patch.instance_url !== undefined) m.instance_url = patch.instance_url;
     if (patch.rotate_every_secs !== undefined) {
       m.rotate_every_secs = patch.rotate_every_secs;
       m.rotate_at = this.rotateAt(t, patch.rotate_every_secs);

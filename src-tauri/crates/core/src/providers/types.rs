@@ -37,6 +37,10 @@ pub struct Api {
     /// The environment variable that replaces `base_url` (tests, self-hosted instances).
     pub base_env: String,
     pub docs_url: String,
+    /// It also runs as self-managed instances at origins of their own: a token's instance URL
+    /// then replaces `base_url` (and names the git host).
+    #[serde(default)]
+    pub self_managed: bool,
 }
 
 /// How git reaches a provider over HTTPS: its host, and the username its docs say to send with
