@@ -1,8 +1,8 @@
-//! Encrypted backups: every token's metadata and secret as one JSON document inside an `age`
-//! file (age-encryption.org/v1), so the standard `age` tool opens it too. A restore decrypts
-//! and reads the whole document before it changes anything: a wrong passphrase or key, or a
-//! file that is not a backup, changes nothing. Ids are kept, except where one is taken by a
-//! different token.
+//! Encrypted backups: every token's metadata and secret, with the hosts git and the registries
+//! docker use it for, as one JSON document inside an `age` file (age-encryption.org/v1), so the
+//! standard `age` tool opens it too. A restore decrypts and reads the whole document before it
+//! changes anything: a wrong passphrase or key, or a file that is not a backup, changes
+//! nothing. Ids are kept, except where one is taken by a different token.
 
 use std::io::{Read, Write};
 
@@ -65,8 +65,17 @@ struct Entry {
     instance_url: Option<String>,
     #[serde(default)]
     git_hosts: Vec<String>,
+    /// The registries docker keeps a login for with this token.
+    #[serde(default)]
+    docker: Vec<DockerEntry>,
     #[serde(serialize_with = "expose")]
     secret: Secret,
+}
+
+#[derive(Serialize, Deserialize)]
+struct DockerEntry {
+    server: String,
+    username: String,
 }
 
 fn expose<S: serde::Serializer>(s: &Secret, to: S) -> std::result::Result<S::Ok, S::Error> {
@@ -108,6 +117,7 @@ impl Vault {
     /// `by` (`cli export`). Returns the age file's bytes.
     pub fn export_backup(&self, to: &Seal, by: &Accessor, now: i64) -> Result<(Vec<u8>, Exported)> {
         let git = self.git_bindings()?;
+        let docker = self.docker_logins()?;
         let mut report = Exported {
             tokens: 0,
             skipped_revoked: 0,
@@ -134,6 +144,14 @@ impl Vault {
                     .get(&meta.id)
                     .map(|b| b.iter().map(ToString::to_string).collect())
                     .unwrap_or_default(),
+                docker: docker
+                    .iter()
+                    .filter(|l| l.token_id == meta.id)
+                    .map(|l| DockerEntry {
+                        server: l.server.clone(),
+                        username: l.username.clone(),
+                    })
+                    .collect(),
                 id: meta.id,
                 provider: meta.provider,
                 name: meta.name,
@@ -239,6 +257,12 @@ impl Vault {
                 .collect();
             if !hosts.is_empty() {
                 self.set_git_bindings(&id, &hosts, now)?;
+            }
+            // A registry that has a login by now keeps it: the backup's is older.
+            for d in &e.docker {
+                if self.docker_login(&d.server)?.is_none() {
+                    self.bind_docker(&id, &d.server, &d.username, now)?;
+                }
             }
         }
         Ok(done)

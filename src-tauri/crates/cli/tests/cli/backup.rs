@@ -4,13 +4,14 @@
 
 use std::process::Command;
 
-use crate::{Tk, assert_success, json, keyring_available};
+use crate::{Tk, assert_success, docker, json, keyring_available};
 
 const TOKENS: [(&str, &str); 3] = [
     ("ci", "ghp_backuptestsecret0123456789abcdefghijk"),
     ("publish", "npm_backuptestsecret0123456789abcdefghij"),
     ("deploy", "glpat-backuptest0123456789"),
 ];
+const DOCKER_PAT: &str = "dckr_pat_backuptestsecret0123456789ab";
 const PASSPHRASE: &str = "correct horse battery staple";
 
 /// `age-keygen`'s identity file in `dir`, and its public key.
@@ -68,6 +69,11 @@ fn export_remove_everything_restore_and_every_secret_is_back() {
         &tk.run(&["edit", "github/ci", "--git-host", "github.com"]),
         "edit",
     );
+    let docker_login = serde_json::json!({
+        "ServerURL": docker::SERVER, "Username": "alice", "Secret": DOCKER_PAT,
+    });
+    let out = docker::helper(&tk, "store", &docker_login.to_string());
+    assert!(out.status.success(), "docker login: {}", out.stdout_text());
     let before = ids_and_secrets(&tk);
     let dir = tempfile::tempdir().expect("dir");
     let (key, public) = age_key(dir.path());
@@ -93,7 +99,7 @@ fn export_remove_everything_restore_and_every_secret_is_back() {
         PASSPHRASE,
     );
     assert_success(&out, "export --passphrase");
-    assert_eq!(json(&out)["tokens"], 3);
+    assert_eq!(json(&out)["tokens"], before.len());
     for file in [&to_key, &to_pass] {
         let bytes = std::fs::read(file).expect("backup");
         assert!(bytes.starts_with(b"age-encryption.org/v1\n"), "an age file");
@@ -187,6 +193,9 @@ fn export_remove_everything_restore_and_every_secret_is_back() {
     );
     let show = json(&tk.run(&["show", "github/ci", "--json"]));
     assert_eq!(show["git_hosts"], serde_json::json!(["github.com"]));
+    // docker's login came back with its token.
+    let got = json(&docker::helper(&tk, "get", docker::SERVER));
+    assert_eq!(got, docker_login);
 
     // Restoring again (the key's copy) finds everything already here.
     let out = tk.run(&[
@@ -203,7 +212,7 @@ fn export_remove_everything_restore_and_every_secret_is_back() {
         .iter()
         .map(|r| r["action"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(actions, ["unchanged"; 3]);
+    assert_eq!(actions, vec!["unchanged"; before.len()]);
 
     // A token since replaced is not overwritten: the backup's copy lands beside it.
     assert_success(

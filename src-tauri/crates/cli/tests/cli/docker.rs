@@ -5,10 +5,10 @@ use serde_json::{Value, json};
 
 use crate::{Output, Tk, json as parse, keyring_available, support::run_bounded};
 
-const SERVER: &str = "https://index.docker.io/v1/";
+pub(crate) const SERVER: &str = "https://index.docker.io/v1/";
 const PAT: &str = "dckr_pat_dockertestsecret0123456789abc";
 
-fn helper(tk: &Tk, action: &str, stdin: &str) -> Output {
+pub(crate) fn helper(tk: &Tk, action: &str, stdin: &str) -> Output {
     let mut cmd = tk.program(env!("CARGO_BIN_EXE_docker-credential-tokenkeeper"));
     cmd.arg(action);
     run_bounded(
