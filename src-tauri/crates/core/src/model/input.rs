@@ -61,38 +61,6 @@ pub struct TokenPatch {
     pub git_hosts: Option<Vec<String>>,
 }
 
-impl TokenPatch {
-    /// Changes nothing.
-    pub fn is_empty(&self) -> bool {
-        let Self {
-            provider,
-            name,
-            kind,
-            scopes,
-            account,
-            expires_at,
-            notes,
-            tags,
-            remind,
-            rotate_every_secs,
-            instance_url,
-            git_hosts,
-        } = self;
-        provider.is_none()
-            && name.is_none()
-            && kind.is_none()
-            && scopes.is_none()
-            && account.is_none()
-            && expires_at.is_none()
-            && notes.is_none()
-            && tags.is_none()
-            && remind.is_none()
-            && rotate_every_secs.is_none()
-            && instance_url.is_none()
-            && git_hosts.is_none()
-    }
-}
-
 fn double_option<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: serde::Deserializer<'de>,
