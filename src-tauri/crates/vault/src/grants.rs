@@ -140,10 +140,11 @@ impl Vault {
     /// Waits (blocking) until no other thread or process refreshes the grant of `access_id`.
     pub(crate) fn lock_refresh(&self, access_id: &str) -> Result<RefreshLock> {
         uuid::Uuid::parse_str(access_id).map_err(|_| Error::NotFound(access_id.to_owned()))?;
-        let dir = self.dir.join("locks");
+        let path = self.refresh_lock_path(access_id);
         let io = |context: String| move |source| Error::Io { context, source };
-        std::fs::create_dir_all(&dir).map_err(io(format!("Cannot create {}", dir.display())))?;
-        let path = dir.join(format!("refresh-{access_id}.lock"));
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io(format!("Cannot create {}", dir.display())))?;
+        }
         let file: File = OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -156,6 +157,23 @@ impl Vault {
             access_id: access_id.to_owned(),
             _file: file,
         })
+    }
+
+    fn refresh_lock_path(&self, access_id: &str) -> std::path::PathBuf {
+        self.dir
+            .join("locks")
+            .join(format!("refresh-{access_id}.lock"))
+    }
+
+    /// A removed token's refresh lock file goes with it. A process still waiting on the old
+    /// file finds the token gone once it has the lock, so nothing can refresh it twice.
+    pub(crate) fn forget_refresh_lock(&self, id: &str) {
+        match std::fs::remove_file(self.refresh_lock_path(id)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                tracing::debug!("the refresh lock of {id} stays: {e}");
+            }
+            _ => {}
+        }
     }
 
     /// Under the lock: what to refresh with, or the token another caller refreshed moments

@@ -341,6 +341,7 @@ impl Vault {
             // Revoked: its secret is gone already; only the row and its history remain.
             let conn = self.conn();
             tokens::delete(&conn, id).map_err(self.storage())?;
+            self.forget_refresh_lock(id);
             return Ok(());
         }
         self.secrets.get(&row.account_key())?;
@@ -363,6 +364,7 @@ impl Vault {
             tx.commit().map_err(self.storage())?;
             row.account_key()
         };
+        self.forget_refresh_lock(id);
         self.secrets.delete(&account)?;
         pending::remove(&self.conn(), &account).map_err(self.storage())
     }

@@ -325,3 +325,15 @@ fn signing_in_again_after_a_revocation_brings_the_token_back() {
     );
     assert!(v.grant(&id, NOW).unwrap().unwrap().can_refresh);
 }
+
+#[test]
+fn removing_a_sign_in_s_token_removes_its_refresh_lock_file() {
+    let dir = private_tempdir();
+    let (v, _) = memory_vault(dir.path());
+    let id = signed_in(&v);
+    assert!(refresh(&v, &id, NOW * 1000, Ok(issued("access-2", None))).unwrap());
+    let lock = dir.path().join("locks").join(format!("refresh-{id}.lock"));
+    assert!(lock.exists(), "a refresh takes its lock file");
+    v.remove(&id, NOW).expect("remove");
+    assert!(!lock.exists(), "the lock file outlived its token");
+}
