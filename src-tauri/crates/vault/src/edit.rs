@@ -154,8 +154,6 @@ fn git_hosts(patch: &TokenPatch) -> Result<Option<Vec<GitBinding>>> {
     Ok(Some(parsed))
 }
 
-/// Lead times for reminders: each between 0 (at expiry) and a year, at most 10, sorted longest
-/// first without duplicates.
 /// A self-managed instance's origin: https, or plain http to this machine (tests).
 pub(crate) fn validate_instance(url: &str) -> Result<String> {
     let url = url.trim().trim_end_matches('/');
@@ -177,6 +175,8 @@ pub(crate) fn validate_instance(url: &str) -> Result<String> {
     Ok(url.to_owned())
 }
 
+/// Lead times for reminders: each between 0 (at expiry) and a year, at most 10, sorted longest
+/// first without duplicates.
 pub(crate) fn validate_leads(mut leads: Vec<i64>) -> Result<Vec<i64>> {
     if leads.iter().any(|l| !(0..=366 * 86_400).contains(l)) {
         return Err(Error::invalid(

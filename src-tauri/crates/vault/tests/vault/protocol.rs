@@ -393,3 +393,39 @@ fn an_edit_binds_git_hosts_in_its_commit_and_a_bad_host_changes_nothing() {
     assert!(hosts(&vault).is_empty());
     assert_eq!(bound_events(&vault)[0], "git: no host");
 }
+
+#[test]
+fn a_self_managed_instance_must_be_https_and_can_go_back_to_the_providers_own() {
+    let dir = crate::support::private_tempdir();
+    let (vault, _store) = memory_vault(dir.path());
+    let id = vault.add(&secret(PAT), named("ci"), NOW).expect("add").id;
+    let set = |url: Option<&str>| TokenPatch {
+        instance_url: Some(url.map(Into::into)),
+        ..TokenPatch::default()
+    };
+    let t = vault
+        .update(&id, set(Some(" https://gitlab.example.com/ ")), None, NOW)
+        .expect("an https origin");
+    assert_eq!(
+        t.instance_url.as_deref(),
+        Some("https://gitlab.example.com")
+    );
+    // The token would be sent there: plain http off this machine, or a user in the URL, is refused.
+    for bad in [
+        "http://gitlab.example.com",
+        "https://bob@gitlab.example.com",
+        "gitlab.example.com",
+    ] {
+        assert!(
+            vault.update(&id, set(Some(bad)), None, NOW).is_err(),
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        vault.meta(&id, NOW).expect("meta").instance_url.as_deref(),
+        Some("https://gitlab.example.com"),
+        "a refused edit changes nothing"
+    );
+    let t = vault.update(&id, set(None), None, NOW).expect("back");
+    assert_eq!(t.instance_url, None);
+}
