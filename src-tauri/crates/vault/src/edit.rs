@@ -64,9 +64,7 @@ pub(crate) fn edit(
     }
     // A change of git hosts is an event of its own (`bound`).
     match git_hosts(patch) {
-        Ok(Some(hosts)) => {
-            bindings::replace_git(tx, id, &hosts, now)?;
-        }
+        Ok(Some(hosts)) => bindings::replace_git(tx, id, &hosts, now)?,
         Ok(None) => {}
         Err(e) => return Ok(Err(e)),
     }

@@ -69,9 +69,10 @@ impl Vault {
         bindings::git_all(&self.conn()).map_err(self.storage())
     }
 
-    /// Token `id`'s git bindings.
-    pub fn git_bindings_of(&self, id: &str) -> Result<Vec<GitBinding>> {
-        bindings::git_for(&self.conn(), id).map_err(self.storage())
+    /// The hosts git's helper hands token `id` to, as people write them (`github.com/acme`).
+    pub fn git_hosts(&self, id: &str) -> Result<Vec<String>> {
+        let hosts = bindings::git_for(&self.conn(), id).map_err(self.storage())?;
+        Ok(hosts.iter().map(ToString::to_string).collect())
     }
 
     /// Replaces token `id`'s git bindings (none: it answers only as its provider's one token).

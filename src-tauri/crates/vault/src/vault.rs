@@ -258,11 +258,7 @@ impl Vault {
             _ => Default::default(),
         };
         let check = self.last_check(id)?;
-        let git_hosts = self
-            .git_bindings_of(id)?
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let git_hosts = self.git_hosts(id)?;
         let meta = row.into_meta(now);
         let events = self.events(id, 200)?;
         let (inspection, masked, secret_error) = match secret {

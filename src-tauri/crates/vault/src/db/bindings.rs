@@ -48,13 +48,13 @@ pub fn git_for(conn: &Connection, id: &str) -> rusqlite::Result<Vec<GitBinding>>
 }
 
 /// Replaces token `id`'s git bindings inside the caller's transaction; a change is an event
-/// (`git: github.com, gitlab.example.com/group`). Returns whether anything changed.
+/// (`git: github.com, gitlab.example.com/group`).
 pub fn replace_git(
     tx: &Connection,
     id: &str,
     hosts: &[GitBinding],
     now: i64,
-) -> rusqlite::Result<bool> {
+) -> rusqlite::Result<()> {
     let before = git_for(tx, id)?;
     tx.execute(
         "DELETE FROM bindings WHERE helper = 'git' AND token_id = ?1",
@@ -69,15 +69,14 @@ pub fn replace_git(
     }
     let after = git_for(tx, id)?;
     if after == before {
-        return Ok(false);
+        return Ok(());
     }
     let list: Vec<String> = after.iter().map(ToString::to_string).collect();
     let detail = match list.as_slice() {
         [] => "git: no host".to_owned(),
         l => format!("git: {}", l.join(", ")),
     };
-    events::append(tx, id, EventKind::Bound, &detail, now)?;
-    Ok(true)
+    events::append(tx, id, EventKind::Bound, &detail, now)
 }
 
 fn docker_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DockerLogin> {
