@@ -270,16 +270,7 @@ pub enum Command {
         json: bool,
     },
     /// Decode a token without trusting it: format, provider, header, claims, times, status.
-    Decode {
-        /// `-` or nothing reads stdin. A token given here works but is visible to other
-        /// processes (/proc/PID/cmdline) and in shell history: pipe it in instead.
-        token: Option<String>,
-        /// Read the token from this file.
-        #[arg(long, value_name = "FILE", conflicts_with = "token")]
-        token_file: Option<std::path::PathBuf>,
-        #[arg(long)]
-        json: bool,
-    },
+    Decode(crate::decode::DecodeArgs),
     /// Check a JWT's signature against a JWKS or JWK you trust (a file or an https URL), and
     /// its `exp`/`nbf` (and `--iss`/`--aud` when given). Exits 1 unless every check passes.
     Verify(crate::decode::VerifyArgs),

@@ -173,11 +173,7 @@ fn run_command(command: Command, now: i64) -> Result<()> {
             let meta = row.into_meta(now);
             let events = vault.events(&meta.id, 50)?;
             let grant = vault.grant(&meta.id, now)?;
-            let git_hosts: Vec<String> = vault
-                .git_bindings_of(&meta.id)?
-                .iter()
-                .map(ToString::to_string)
-                .collect();
+            let git_hosts = vault.git_hosts(&meta.id)?;
             if json {
                 // A JWT's claims, decoded from the keyring copy (null for an opaque token, or
                 // when the keyring cannot be read: `claims_error` then says why).
@@ -214,11 +210,7 @@ fn run_command(command: Command, now: i64) -> Result<()> {
         Command::Copy { token, clear_after } => {
             secret::copy(&open_vault(now)?, &token, clear_after, now)
         }
-        Command::Decode {
-            token,
-            token_file,
-            json,
-        } => decode::decode(token, token_file.as_deref(), json, now),
+        Command::Decode(args) => decode::decode(args, now),
         Command::Verify(args) => decode::verify(args, now),
         Command::Rm { token, yes } => {
             let vault = open_vault(now)?;

@@ -1,24 +1,48 @@
 //! `tokenkeeper decode` and `verify`: a token's format, provider, claims and times, and (with
 //! `verify`) its signature against keys the user trusts. Nothing here trusts the token.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use tokenkeeper_core::{inspect, model::SignatureState, verify};
 
+use zeroize::Zeroizing;
+
 use crate::{input::token_input, output};
 
-/// `verify`'s arguments.
+/// Where `decode` and `verify` read the token: stdin, an argument, or a file.
 #[derive(Debug, clap::Args)]
-pub struct VerifyArgs {
-    #[arg(long, value_name = "FILE|URL")]
-    pub jwks: String,
+pub struct TokenSource {
     /// `-` or nothing reads stdin. A token given here works but is visible to other
     /// processes (/proc/PID/cmdline) and in shell history: pipe it in instead.
     pub token: Option<String>,
     /// Read the token from this file.
     #[arg(long, value_name = "FILE", conflicts_with = "token")]
     pub token_file: Option<PathBuf>,
+}
+
+impl TokenSource {
+    fn read(self) -> Result<Zeroizing<Vec<u8>>> {
+        token_input(self.token, self.token_file.as_deref())
+    }
+}
+
+/// `decode`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct DecodeArgs {
+    #[command(flatten)]
+    pub source: TokenSource,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `verify`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    #[arg(long, value_name = "FILE|URL")]
+    pub jwks: String,
+    #[command(flatten)]
+    pub source: TokenSource,
     /// Do not check `exp` and `nbf` against the clock (they are checked by default).
     #[arg(long)]
     pub ignore_time: bool,
@@ -32,13 +56,9 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-pub fn decode(
-    token: Option<String>,
-    token_file: Option<&Path>,
-    json: bool,
-    now: i64,
-) -> Result<()> {
-    let input = token_input(token, token_file)?;
+pub fn decode(args: DecodeArgs, now: i64) -> Result<()> {
+    let DecodeArgs { source, json } = args;
+    let input = source.read()?;
     let inspected = inspect::decode_bytes(&input, now)?;
     if json {
         output::json(&inspected.inspection)
@@ -50,15 +70,14 @@ pub fn decode(
 pub fn verify(args: VerifyArgs, now: i64) -> Result<()> {
     let VerifyArgs {
         jwks,
-        token,
-        token_file,
+        source,
         ignore_time,
         iss,
         aud,
         json,
     } = args;
     let keys = crate::net::block_on(tokenkeeper_remote::load_jwks(&jwks))?;
-    let input = token_input(token, token_file.as_deref())?;
+    let input = source.read()?;
     let text = std::str::from_utf8(&input).context("the token is not UTF-8 text")?;
     let inspected = verify::verify(text, &keys, now)?;
     let insp = &inspected.inspection;
